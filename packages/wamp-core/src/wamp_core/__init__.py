@@ -3,5 +3,31 @@
 from __future__ import annotations
 
 from wamp_core.__about__ import __version__
+from wamp_core.interfaces import ISession
+from wamp_core.types import (
+    CallDetails,
+    CallOptions,
+    CallResult,
+    CloseDetails,
+    ComponentConfig,
+    EventDetails,
+    PublishOptions,
+    RegisterOptions,
+    SessionDetails,
+    SubscribeOptions,
+)
 
-__all__ = ["__version__"]
+__all__ = [
+    "CallDetails",
+    "CallOptions",
+    "CallResult",
+    "CloseDetails",
+    "ComponentConfig",
+    "EventDetails",
+    "ISession",
+    "PublishOptions",
+    "RegisterOptions",
+    "SessionDetails",
+    "SubscribeOptions",
+    "__version__",
+]
