@@ -363,13 +363,22 @@ def test_details_arg_compatibility() -> None:
 
 MESSAGE_CASES = [
     ("Subscribe", ("com.t",), SubscribeOptions(match="prefix", get_retained=True, forward_for=FF)),
-    ("Register", ("com.p",), RegisterOptions("wildcard", "roundrobin", 3, True, FF)),
+    (
+        "Register",
+        ("com.p",),
+        RegisterOptions("wildcard", "roundrobin", 3, True, FF, disclose_caller=True),
+    ),
     (
         "Publish",
         ("com.t",),
-        PublishOptions(True, False, [1], "a", "r", 2, ["x"], "y", True, FF, "hash"),
+        PublishOptions(True, False, [1], "a", "r", 2, ["x"], "y", True, FF, "hash",
+                       disclose_me=True),
     ),
-    ("Call", ("com.p",), CallOptions(handler, 2.5, "hash", 1, "a", "r", FF)),
+    (
+        "Call",
+        ("com.p",),
+        CallOptions(handler, 2.5, "hash", 1, "a", "r", FF, disclose_me=True, cancel_mode="kill"),
+    ),
 ]
 
 
