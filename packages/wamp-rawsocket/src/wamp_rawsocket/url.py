@@ -63,9 +63,9 @@ def parse_url(url: str) -> RawSocketURL:
     if scheme not in DEFAULT_PORTS:
         raise InvalidURL(url, f"scheme {scheme!r} is not RawSocket (use rs:// or rss://)")
     secure = scheme == "rss"
-    for char, what in (("?", "a query"), ("#", "a fragment")):
+    for char, what in (("?", "query"), ("#", "fragment")):
         if char in rest:
-            raise InvalidURL(url, f"a RawSocket URL has no {what}")
+            raise InvalidURL(url, f"a RawSocket URL takes no {what} ('{char}')")
     if rest[: len(_UNIX)].lower() == _UNIX:
         path = rest[len(_UNIX) :]
         if not path:
