@@ -194,19 +194,21 @@ def extras(obj: object, names: tuple[str, ...]) -> str:
 class Checked(Generic[T]):
     """A checked attribute stored in the slot ``_<name>``.
 
-    ``check(args, name, value)`` is one of the :class:`Args` checks (bound
-    through the owner's class name) and runs on every assignment.
+    ``check(args, name, value)`` is one of the :class:`Args` checks (bound to
+    the owner's class name) and runs on every assignment.
     """
 
     def __init__(self, check: Callable[[Args, str, object], T | None], doc: str) -> None:
         self.check = check
         self.name = ""
         self.slot = ""
+        self.args = Args("")
         self.__doc__ = doc
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.slot = "_" + name
+        self.args = Args(owner.__name__)
 
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Checked[T]: ...
@@ -221,4 +223,4 @@ class Checked(Generic[T]):
         return value
 
     def __set__(self, obj: object, value: T | None) -> None:
-        setattr(obj, self.slot, self.check(Args(type(obj).__name__), self.name, value))
+        setattr(obj, self.slot, self.check(self.args, self.name, value))

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from wamp_core.types._checks import Args, ForwardFor
 
@@ -35,6 +35,7 @@ class EventDetails:
     :param forward_for: the routers the event was forwarded through.
     """
 
+    _ARGS: ClassVar[Args] = Args("EventDetails")
     __slots__ = (
         "enc_algo",
         "forward_for",
@@ -61,7 +62,7 @@ class EventDetails:
         enc_algo: str | None = None,
         forward_for: ForwardFor | None = None,
     ) -> None:
-        args = Args("EventDetails")
+        args = self._ARGS
         self.subscription: Any = _check_handle(args, "subscription", subscription)
         self.publication: int = args.req_id("publication", publication)
         self.publisher = args.opt_id("publisher", publisher)
@@ -100,6 +101,7 @@ class CallDetails:
     :param forward_for: the routers the call was forwarded through.
     """
 
+    _ARGS: ClassVar[Args] = Args("CallDetails")
     __slots__ = (
         "caller",
         "caller_authid",
@@ -124,7 +126,7 @@ class CallDetails:
         enc_algo: str | None = None,
         forward_for: ForwardFor | None = None,
     ) -> None:
-        args = Args("CallDetails")
+        args = self._ARGS
         self.registration: Any = _check_handle(args, "registration", registration)
         self.progress = args.opt_callable("progress", progress)
         self.caller = args.opt_id("caller", caller)
@@ -157,6 +159,7 @@ class CallResult:
     results: they are taken out of ``kwresults``.
     """
 
+    _ARGS: ClassVar[Args] = Args("CallResult")
     __slots__ = (
         "callee",
         "callee_authid",
@@ -168,7 +171,7 @@ class CallResult:
     )
 
     def __init__(self, *results: Any, **kwresults: Any) -> None:
-        args = Args("CallResult")
+        args = self._ARGS
         self.enc_algo = args.opt_str("enc_algo", kwresults.pop("enc_algo", None))
         self.callee = args.opt_id("callee", kwresults.pop("callee", None))
         self.callee_authid = args.opt_str("callee_authid", kwresults.pop("callee_authid", None))
@@ -199,6 +202,7 @@ class EncodedPayload:
     :param enc_key: the key identifier, when the payload is encrypted.
     """
 
+    _ARGS: ClassVar[Args] = Args("EncodedPayload")
     __slots__ = ("enc_algo", "enc_key", "enc_serializer", "payload")
 
     def __init__(
@@ -208,7 +212,7 @@ class EncodedPayload:
         enc_serializer: str | None = None,
         enc_key: str | None = None,
     ) -> None:
-        args = Args("EncodedPayload")
+        args = self._ARGS
         if not isinstance(payload, bytes):
             raise args.type_error("payload", "bytes", payload)
         self.payload = payload

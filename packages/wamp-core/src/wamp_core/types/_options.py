@@ -21,7 +21,7 @@ when the call is cancelled).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from wamp_core.types._checks import Args, ForwardFor, as_list, extras
 
@@ -84,6 +84,7 @@ class SubscribeOptions:
     :param correlation_is_last: tracing: this message closes a correlation.
     """
 
+    _ARGS: ClassVar[Args] = Args("SubscribeOptions")
     __slots__ = (
         "correlation_id",
         "correlation_is_anchor",
@@ -108,7 +109,7 @@ class SubscribeOptions:
         correlation_is_anchor: bool | None = None,
         correlation_is_last: bool | None = None,
     ) -> None:
-        args = Args("SubscribeOptions")
+        args = self._ARGS
         self.match = args.opt_choice("match", match, MATCH_POLICIES)
         self.details, self.details_arg = _details_arg(args, details, details_arg)
         self.get_retained = args.opt_bool("get_retained", get_retained)
@@ -167,6 +168,7 @@ class PublishOptions:
     One-or-many values are kept as given and sent as lists.
     """
 
+    _ARGS: ClassVar[Args] = Args("PublishOptions")
     __slots__ = (
         "acknowledge",
         "correlation_id",
@@ -205,7 +207,7 @@ class PublishOptions:
         correlation_is_last: bool | None = None,
         disclose_me: bool | None = None,
     ) -> None:
-        args = Args("PublishOptions")
+        args = self._ARGS
         self.acknowledge = args.opt_bool("acknowledge", acknowledge)
         self.exclude_me = args.opt_bool("exclude_me", exclude_me)
         self.exclude = args.opt_ids("exclude", exclude)
@@ -266,6 +268,7 @@ class RegisterOptions:
         (``REGISTER.Options.disclose_caller``; not in Autobahn).
     """
 
+    _ARGS: ClassVar[Args] = Args("RegisterOptions")
     __slots__ = (
         "concurrency",
         "correlation_id",
@@ -296,7 +299,7 @@ class RegisterOptions:
         correlation_is_last: bool | None = None,
         disclose_caller: bool | None = None,
     ) -> None:
-        args = Args("RegisterOptions")
+        args = self._ARGS
         self.match = args.opt_choice("match", match, MATCH_POLICIES)
         self.invoke = args.opt_choice("invoke", invoke, INVOKE_POLICIES)
         self.concurrency = args.opt_int("concurrency", concurrency, minimum=1)
@@ -333,6 +336,17 @@ class RegisterOptions:
     __repr__ = __str__
 
 
+_CALL_WIRE = (
+    "timeout",
+    "transaction_hash",
+    "forward_for",
+    "caller",
+    "caller_authid",
+    "caller_authrole",
+    "disclose_me",
+)
+
+
 class CallOptions:
     """Options of ``session.call()``.
 
@@ -359,6 +373,7 @@ class CallOptions:
         ``None`` sends no mode, as Autobahn does (client-side; not in Autobahn).
     """
 
+    _ARGS: ClassVar[Args] = Args("CallOptions")
     __slots__ = (
         "caller",
         "caller_authid",
@@ -393,7 +408,7 @@ class CallOptions:
         disclose_me: bool | None = None,
         cancel_mode: str | None = None,
     ) -> None:
-        args = Args("CallOptions")
+        args = self._ARGS
         self.on_progress = args.opt_callable("on_progress", on_progress)
         self.timeout = args.opt_seconds("timeout", timeout)
         self.transaction_hash = args.opt_str("transaction_hash", transaction_hash)
@@ -413,22 +428,9 @@ class CallOptions:
 
         ``timeout`` is in seconds, as given (the session converts it).
         """
-        attrs = _present(self, ("timeout",))
+        attrs = _present(self, _CALL_WIRE)
         if self.on_progress is not None:
             attrs["receive_progress"] = True
-        attrs.update(
-            _present(
-                self,
-                (
-                    "transaction_hash",
-                    "forward_for",
-                    "caller",
-                    "caller_authid",
-                    "caller_authrole",
-                    "disclose_me",
-                ),
-            )
-        )
         return attrs
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from wamp_core.types._checks import Args
 from wamp_core.types._details import CallDetails, EventDetails
@@ -34,6 +34,7 @@ class ComponentConfig:
     :param runner: the ``ApplicationRunner`` running the session, if any.
     """
 
+    _ARGS: ClassVar[Args] = Args("ComponentConfig")
     __slots__ = ("controller", "extra", "keyring", "realm", "runner", "shared")
 
     def __init__(
@@ -45,7 +46,7 @@ class ComponentConfig:
         shared: dict[str, Any] | None = None,
         runner: Any = None,
     ) -> None:
-        args = Args("ComponentConfig")
+        args = self._ARGS
         self.realm = args.opt_str("realm", realm)
         self.extra = extra
         self.keyring = keyring
@@ -80,6 +81,7 @@ class Accept(HelloReturn):
     :param authextra: extra data for ``WELCOME.Details.authextra``.
     """
 
+    _ARGS: ClassVar[Args] = Args("Accept")
     __slots__ = ("authextra", "authid", "authmethod", "authprovider", "authrole", "realm")
 
     def __init__(
@@ -91,7 +93,7 @@ class Accept(HelloReturn):
         authprovider: str | None = None,
         authextra: dict[str, Any] | None = None,
     ) -> None:
-        args = Args("Accept")
+        args = self._ARGS
         self.realm = args.opt_str("realm", realm)
         self.authid = args.opt_str("authid", authid)
         self.authrole = args.opt_str("authrole", authrole)
@@ -116,12 +118,13 @@ class Deny(HelloReturn):
     :param message: a human-readable message for the logs.
     """
 
+    _ARGS: ClassVar[Args] = Args("Deny")
     __slots__ = ("message", "reason")
 
     def __init__(
         self, reason: str = "wamp.error.not_authorized", message: str | None = None
     ) -> None:
-        args = Args("Deny")
+        args = self._ARGS
         self.reason = args.req_str("reason", reason)
         self.message = args.opt_str("message", message)
 
@@ -138,10 +141,11 @@ class Challenge(HelloReturn):
     :param extra: method-specific data of the challenge; ``None`` gives ``{}``.
     """
 
+    _ARGS: ClassVar[Args] = Args("Challenge")
     __slots__ = ("extra", "method")
 
     def __init__(self, method: str, extra: dict[str, Any] | None = None) -> None:
-        args = Args("Challenge")
+        args = self._ARGS
         self.method = args.req_str("method", method)
         checked = args.opt_dict("extra", extra)
         self.extra: dict[str, Any] = checked if checked is not None else {}
@@ -167,6 +171,7 @@ class HelloDetails:
     :param resume_token: the token authorising the resumption.
     """
 
+    _ARGS: ClassVar[Args] = Args("HelloDetails")
     __slots__ = (
         "authextra",
         "authid",
@@ -193,7 +198,7 @@ class HelloDetails:
         resume_session: int | None = None,
         resume_token: str | None = None,
     ) -> None:
-        args = Args("HelloDetails")
+        args = self._ARGS
         self.realm = args.opt_str("realm", realm)
         self.authmethods = args.opt_str_list("authmethods", authmethods)
         self.authid = args.opt_str("authid", authid)
@@ -224,6 +229,7 @@ class SessionIdent:
     default), every argument may be ``None``: an undisclosed caller has none.
     """
 
+    _ARGS: ClassVar[Args] = Args("SessionIdent")
     __slots__ = ("authid", "authrole", "session")
 
     def __init__(
@@ -232,7 +238,7 @@ class SessionIdent:
         authid: str | None = None,
         authrole: str | None = None,
     ) -> None:
-        args = Args("SessionIdent")
+        args = self._ARGS
         self.session = args.opt_id("session", session)
         self.authid = args.opt_str("authid", authid)
         self.authrole = args.opt_str("authrole", authrole)
@@ -291,10 +297,11 @@ class CloseDetails:
     REASON_DEFAULT = "wamp.close.normal"
     REASON_TRANSPORT_LOST = "wamp.close.transport_lost"
 
+    _ARGS: ClassVar[Args] = Args("CloseDetails")
     __slots__ = ("message", "reason")
 
     def __init__(self, reason: str | None = None, message: str | None = None) -> None:
-        args = Args("CloseDetails")
+        args = self._ARGS
         self.reason = args.opt_str("reason", reason)
         self.message = args.opt_str("message", message)
 
