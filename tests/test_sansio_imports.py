@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-FORBIDDEN = ("asyncio", "twisted", "socket", "_socket", "selectors", "ssl", "threading", "uvloop")
+# threading is not listed: the standard logging module imports it for its locks.
+FORBIDDEN = ("asyncio", "twisted", "socket", "_socket", "selectors", "ssl", "uvloop")
 
 PROBE = r"""
 import importlib, json, pkgutil, sys
