@@ -215,6 +215,13 @@ def test_reserved_frame_type_fails(frame_type: int) -> None:
     del client
 
 
+def test_reserved_frame_type_fails_on_its_header_alone() -> None:
+    _, server = open_pair()
+    server.receive_data(b"\x05\x10\x00\x00")  # type 5, 1 MiB announced, nothing sent yet
+    assert_failed(server, FrameError)
+    assert server._buf == bytearray()
+
+
 @pytest.mark.parametrize("first", [0x10, 0x20, 0x40, 0x80, 0xF0, 0x18])
 def test_reserved_header_bits_fail(first: int) -> None:
     _, server = open_pair()

@@ -286,40 +286,60 @@ class Connection:
 
     def _parse_frames(self, src: Data, pos: int) -> int:
         # Frame header (big-endian word): RRRR XTTT | 24-bit length (see wire.py).
+        # Fast path: a first octet of zero is a message (type 0, no reserved or X bit),
+        # and then the word is the length; one comparison covers type, bits and limit.
         end = len(src)
-        limit = self._own_max
-        events = self._events
+        fast_limit = min(self._own_max, _LENGTH_MASK)
+        append = self._events.append
+        message = MessageReceived
         unpack = _WORD.unpack_from
+        # slicing bytes copies once; slicing a view needs bytes() on top (3x slower)
+        is_bytes = type(src) is bytes
+        raw = src if isinstance(src, bytes) else b""
         with memoryview(src) as view:
             while end - pos >= 4:
                 word = unpack(src, pos)[0]
-                length = word & _LENGTH_MASK
-                top = word >> 27
-                if top:
-                    if top != _X_ONLY or length:
-                        self._fail(FrameError(_describe_bad_header(word)))
-                        return end
-                    length = _BIG_FRAME
-                if length > limit:
-                    self._fail(FrameTooLarge(length, limit))
-                    return end
-                stop = pos + 4 + length
+                if word <= fast_limit:
+                    stop = pos + 4 + word
+                    if stop > end:
+                        break
+                    pos += 4
+                    append(message(raw[pos:stop] if is_bytes else bytes(view[pos:stop])))
+                    pos = stop
+                    continue
+                stop = self._frame_end(word, pos, end)
+                if stop < 0:
+                    return end  # failed
                 if stop > end:
                     break
-                payload = bytes(view[pos + 4 : stop])
+                payload = raw[pos + 4 : stop] if is_bytes else bytes(view[pos + 4 : stop])
                 pos = stop
                 frame_type = (word >> 24) & 0x07
-                if frame_type == FrameType.MESSAGE:
-                    events.append(MessageReceived(payload))
-                    continue
-                handler = self._control.get(frame_type)
-                if handler is None:
-                    self._fail(FrameError(f"the peer sent a frame of reserved type {frame_type}"))
-                    return end
-                handler(payload)
-                if self._state is not State.OPEN:
-                    return end
+                if frame_type == 0:
+                    append(message(payload))
+                else:
+                    self._control[frame_type](payload)
+                    if self._state is not State.OPEN:
+                        return end
         return pos
+
+    def _frame_end(self, word: int, pos: int, end: int) -> int:
+        """Check a header off the fast path; return where its frame ends, or -1 (failed)."""
+        length = word & _LENGTH_MASK
+        top = word >> 27
+        if top:
+            if top != _X_ONLY or length:
+                self._fail(FrameError(_describe_bad_header(word)))
+                return -1
+            length = _BIG_FRAME
+        if length > self._own_max:
+            self._fail(FrameTooLarge(length, self._own_max))
+            return -1
+        frame_type = (word >> 24) & 0x07
+        if frame_type != FrameType.MESSAGE and frame_type not in self._control:
+            self._fail(FrameError(f"the peer sent a frame of reserved type {frame_type}"))
+            return -1
+        return pos + 4 + length
 
     def _on_ping(self, payload: bytes) -> None:
         # Spec: reply to each PING with exactly one PONG echoing its payload, immediately.
