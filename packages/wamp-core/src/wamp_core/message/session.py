@@ -1,0 +1,302 @@
+"""Session messages: HELLO, WELCOME, ABORT, CHALLENGE, AUTHENTICATE, GOODBYE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wamp_core.message._base import Message, check_head, read_details
+from wamp_core.message._check import (
+    check_bool,
+    check_custom,
+    check_dict,
+    check_id,
+    check_roles,
+    check_str,
+    check_str_list,
+    check_uri,
+    fail,
+    roles_from_user,
+)
+
+__all__ = ["Abort", "Authenticate", "Challenge", "Goodbye", "Hello", "Welcome"]
+
+CLIENT_ROLES = frozenset(("publisher", "subscriber", "caller", "callee"))
+ROUTER_ROLES = frozenset(("broker", "dealer"))
+
+
+def _marshal_roles(roles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {role: ({"features": f} if f else {}) for role, f in roles.items()}
+
+
+class Hello(Message):
+    """``HELLO``: a client asks to join a realm.
+
+    ``roles`` maps role names (publisher, subscriber, caller, callee) to their
+    feature dicts; Autobahn-style role feature objects are accepted too and
+    stored as dicts.
+    """
+
+    MESSAGE_TYPE = 1
+    _KEYS = (
+        ("agent", "agent"),
+        ("authmethods", "authmethods"),
+        ("authid", "authid"),
+        ("authrole", "authrole"),
+        ("authextra", "authextra"),
+        ("resumable", "resumable"),
+        ("resume_session", "resume-session"),
+        ("resume_token", "resume-token"),
+    )
+    __slots__ = (
+        "agent",
+        "authextra",
+        "authid",
+        "authmethods",
+        "authrole",
+        "custom",
+        "realm",
+        "resumable",
+        "resume_session",
+        "resume_token",
+        "roles",
+    )
+
+    def __init__(
+        self,
+        realm: str | None,
+        roles: Any,
+        authmethods: list[str] | None = None,
+        authid: str | None = None,
+        authrole: str | None = None,
+        authextra: dict[str, Any] | None = None,
+        resumable: bool | None = None,
+        resume_session: int | None = None,
+        resume_token: str | None = None,
+        *,
+        agent: str | None = None,
+        custom: dict[str, Any] | None = None,
+    ) -> None:
+        m = "HELLO"
+        self.realm = realm if realm is None else check_uri(realm, m, "Realm|uri")
+        self.roles = roles_from_user(roles, m, "Details.roles", CLIENT_ROLES)
+        self.authmethods = (authmethods if authmethods is None
+                            else check_str_list(authmethods, m, "Details.authmethods"))
+        self.authid = authid if authid is None else check_str(authid, m, "Details.authid")
+        self.authrole = (authrole if authrole is None
+                         else check_str(authrole, m, "Details.authrole"))
+        self.authextra = (authextra if authextra is None
+                          else check_dict(authextra, m, "Details.authextra"))
+        self.resumable = (resumable if resumable is None
+                          else check_bool(resumable, m, "Details.resumable"))
+        self.resume_session = (resume_session if resume_session is None
+                               else check_id(resume_session, m, "Details.resume-session"))
+        self.resume_token = (resume_token if resume_token is None
+                             else check_str(resume_token, m, "Details.resume-token"))
+        if resume_session is not None and resume_token is None:
+            fail(m, "Details.resume-token", None, "a string when resume-session is given")
+        self.agent = agent if agent is None else check_str(agent, m, "Details.agent")
+        self.custom = custom if custom is None else check_custom(custom, m, "Details")
+
+    @classmethod
+    def parse(cls, wmsg: list[Any]) -> Hello:
+        # [HELLO, Realm|uri, Details|dict]
+        check_head(wmsg, cls.MESSAGE_TYPE, "HELLO", 3, 3)
+        kw, custom = read_details(wmsg[2], "HELLO", "Details|dict", cls._WIRE)
+        roles = check_roles(wmsg[2].get("roles"), "HELLO", "Details.roles", CLIENT_ROLES)
+        return cls(wmsg[1], roles, custom=custom, **kw)
+
+    def marshal(self) -> list[Any]:
+        details = self._options()
+        details["roles"] = _marshal_roles(self.roles)
+        return [1, self.realm, details]
+
+
+class Welcome(Message):
+    """``WELCOME``: the router accepts the client; the session is open.
+
+    ``custom`` keeps implementation-specific details such as Crossbar.io's
+    ``x_cb_node``, ``x_cb_worker``, ``x_cb_peer`` and ``x_cb_pid``.
+    """
+
+    MESSAGE_TYPE = 2
+    _KEYS = (
+        ("realm", "realm"),
+        ("authid", "authid"),
+        ("authrole", "authrole"),
+        ("authmethod", "authmethod"),
+        ("authprovider", "authprovider"),
+        ("authextra", "authextra"),
+        ("resumed", "resumed"),
+        ("resumable", "resumable"),
+        ("resume_token", "resume_token"),
+        ("agent", "agent"),
+    )
+    __slots__ = (
+        "agent",
+        "authextra",
+        "authid",
+        "authmethod",
+        "authprovider",
+        "authrole",
+        "custom",
+        "realm",
+        "resumable",
+        "resume_token",
+        "resumed",
+        "roles",
+        "session",
+    )
+
+    def __init__(
+        self,
+        session: int,
+        roles: Any,
+        realm: str | None = None,
+        authid: str | None = None,
+        authrole: str | None = None,
+        authmethod: str | None = None,
+        authprovider: str | None = None,
+        authextra: dict[str, Any] | None = None,
+        resumed: bool | None = None,
+        resumable: bool | None = None,
+        resume_token: str | None = None,
+        custom: dict[str, Any] | None = None,
+        *,
+        agent: str | None = None,
+    ) -> None:
+        m = "WELCOME"
+        self.session = check_id(session, m, "Session|id")
+        self.roles = roles_from_user(roles, m, "Details.roles", ROUTER_ROLES)
+        self.realm = realm if realm is None else check_uri(realm, m, "Details.realm")
+        self.authid = authid if authid is None else check_str(authid, m, "Details.authid")
+        self.authrole = (authrole if authrole is None
+                         else check_str(authrole, m, "Details.authrole"))
+        self.authmethod = (authmethod if authmethod is None
+                           else check_str(authmethod, m, "Details.authmethod"))
+        self.authprovider = (authprovider if authprovider is None
+                             else check_str(authprovider, m, "Details.authprovider"))
+        self.authextra = (authextra if authextra is None
+                          else check_dict(authextra, m, "Details.authextra"))
+        self.resumed = resumed if resumed is None else check_bool(resumed, m, "Details.resumed")
+        self.resumable = (resumable if resumable is None
+                          else check_bool(resumable, m, "Details.resumable"))
+        self.resume_token = (resume_token if resume_token is None
+                             else check_str(resume_token, m, "Details.resume_token"))
+        if resumable and resume_token is None:
+            fail(m, "Details.resume_token", None, "a string when resumable is true")
+        self.custom = custom if custom is None else check_custom(custom, m, "Details")
+        self.agent = agent if agent is None else check_str(agent, m, "Details.agent")
+
+    @classmethod
+    def parse(cls, wmsg: list[Any]) -> Welcome:
+        # [WELCOME, Session|id, Details|dict]
+        check_head(wmsg, cls.MESSAGE_TYPE, "WELCOME", 3, 3)
+        kw, custom = read_details(wmsg[2], "WELCOME", "Details|dict", cls._WIRE)
+        roles = check_roles(wmsg[2].get("roles"), "WELCOME", "Details.roles", ROUTER_ROLES)
+        return cls(wmsg[1], roles, custom=custom, **kw)
+
+    def marshal(self) -> list[Any]:
+        details = self._options()
+        details["roles"] = _marshal_roles(self.roles)
+        return [2, self.session, details]
+
+
+class Abort(Message):
+    """``ABORT``: a peer refuses or ends the opening of a session."""
+
+    MESSAGE_TYPE = 3
+    _KEYS = (("message", "message"),)
+    __slots__ = ("custom", "message", "reason")
+
+    def __init__(
+        self, reason: str, message: str | None = None, *, custom: dict[str, Any] | None = None
+    ) -> None:
+        self.reason = check_uri(reason, "ABORT", "Reason|uri")
+        self.message = message if message is None else check_str(message, "ABORT",
+                                                                 "Details.message")
+        self.custom = custom if custom is None else check_custom(custom, "ABORT", "Details")
+
+    @classmethod
+    def parse(cls, wmsg: list[Any]) -> Abort:
+        # [ABORT, Details|dict, Reason|uri]
+        check_head(wmsg, cls.MESSAGE_TYPE, "ABORT", 3, 3)
+        kw, custom = read_details(wmsg[1], "ABORT", "Details|dict", cls._WIRE)
+        return cls(wmsg[2], custom=custom, **kw)
+
+    def marshal(self) -> list[Any]:
+        return [3, self._options(), self.reason]
+
+
+class Challenge(Message):
+    """``CHALLENGE``: the router asks the client to authenticate with ``method``."""
+
+    MESSAGE_TYPE = 4
+    __slots__ = ("extra", "method")
+
+    def __init__(self, method: str, extra: dict[str, Any] | None = None) -> None:
+        self.method = check_str(method, "CHALLENGE", "AuthMethod|string")
+        self.extra = {} if extra is None else check_dict(extra, "CHALLENGE", "Extra|dict")
+
+    @classmethod
+    def parse(cls, wmsg: list[Any]) -> Challenge:
+        # [CHALLENGE, AuthMethod|string, Extra|dict]
+        check_head(wmsg, cls.MESSAGE_TYPE, "CHALLENGE", 3, 3)
+        return cls(wmsg[1], wmsg[2])
+
+    def marshal(self) -> list[Any]:
+        return [4, self.method, self.extra]
+
+
+class Authenticate(Message):
+    """``AUTHENTICATE``: the client's answer to a CHALLENGE."""
+
+    MESSAGE_TYPE = 5
+    __slots__ = ("extra", "signature")
+
+    def __init__(self, signature: str, extra: dict[str, Any] | None = None) -> None:
+        self.signature = check_str(signature, "AUTHENTICATE", "Signature|string")
+        self.extra = {} if extra is None else check_dict(extra, "AUTHENTICATE", "Extra|dict")
+
+    @classmethod
+    def parse(cls, wmsg: list[Any]) -> Authenticate:
+        # [AUTHENTICATE, Signature|string, Extra|dict]
+        check_head(wmsg, cls.MESSAGE_TYPE, "AUTHENTICATE", 3, 3)
+        return cls(wmsg[1], wmsg[2])
+
+    def marshal(self) -> list[Any]:
+        return [5, self.signature, self.extra]
+
+
+class Goodbye(Message):
+    """``GOODBYE``: a peer closes the session; the other peer echoes it."""
+
+    MESSAGE_TYPE = 6
+    DEFAULT_REASON = "wamp.close.normal"
+    """The reason used when none is given (Autobahn's default)."""
+    _KEYS = (("message", "message"), ("resumable", "resumable"))
+    __slots__ = ("custom", "message", "reason", "resumable")
+
+    def __init__(
+        self,
+        reason: str = DEFAULT_REASON,
+        message: str | None = None,
+        resumable: bool | None = None,
+        *,
+        custom: dict[str, Any] | None = None,
+    ) -> None:
+        m = "GOODBYE"
+        self.reason = check_uri(reason, m, "Reason|uri")
+        self.message = message if message is None else check_str(message, m, "Details.message")
+        self.resumable = (resumable if resumable is None
+                          else check_bool(resumable, m, "Details.resumable"))
+        self.custom = custom if custom is None else check_custom(custom, m, "Details")
+
+    @classmethod
+    def parse(cls, wmsg: list[Any]) -> Goodbye:
+        # [GOODBYE, Details|dict, Reason|uri]
+        check_head(wmsg, cls.MESSAGE_TYPE, "GOODBYE", 3, 3)
+        kw, custom = read_details(wmsg[1], "GOODBYE", "Details|dict", cls._WIRE)
+        return cls(wmsg[2], custom=custom, **kw)
+
+    def marshal(self) -> list[Any]:
+        return [6, self._options(), self.reason]
