@@ -60,7 +60,7 @@ _LENGTH_MASK: Final = 0xFFFFFF
 _X_ONLY: Final = 0x01  # word >> 27 when only the X bit is set
 _BIG_FRAME: Final = 1 << 24
 
-Data = bytes | bytearray | memoryview
+_Data = bytes | bytearray | memoryview
 
 
 class State(Enum):
@@ -136,7 +136,7 @@ class Connection:
 
     @property
     def serializer_id(self) -> int | None:
-        """The negotiated serializer id once OPEN (the client's request before that)."""
+        """The negotiated serializer id once OPEN (before: a client's request, a server's None)."""
         return self._serializer_id
 
     @property
@@ -175,7 +175,7 @@ class Connection:
 
     # -- what the I/O layer feeds -------------------------------------------------------
 
-    def receive_data(self, data: Data) -> None:
+    def receive_data(self, data: _Data) -> None:
         """Feed bytes read from the network. Peer errors are recorded, never raised."""
         state = self._state
         if state is State.CLOSED:
@@ -183,7 +183,7 @@ class Connection:
         if state is State.CLOSING or not data:
             return
         buf = self._buf
-        src: Data
+        src: _Data
         if buf:
             buf += data
             src = buf
@@ -272,7 +272,7 @@ class Connection:
 
     # -- the receive path ---------------------------------------------------------------
 
-    def _parse(self, src: Data) -> int:
+    def _parse(self, src: _Data) -> int:
         """Consume handshake and frames from ``src``; return how many octets were used."""
         pos = 0
         if self._state is State.CONNECTING:
@@ -284,7 +284,7 @@ class Connection:
             pos = 4
         return self._parse_frames(src, pos)
 
-    def _parse_frames(self, src: Data, pos: int) -> int:
+    def _parse_frames(self, src: _Data, pos: int) -> int:
         # Frame header (big-endian word): RRRR XTTT | 24-bit length (see wire.py).
         # Fast path: a first octet of zero is a message (type 0, no reserved or X bit),
         # and then the word is the length; one comparison covers type, bits and limit.
