@@ -1,0 +1,175 @@
+"""WAMP message serializers: a message object in, ``(bytes, is_binary)`` out, and back.
+
+Each class pairs an object serializer (``IObjectSerializer``) with WAMP's
+identifiers for it: ``SERIALIZER_ID`` (WebSocket subprotocol ``wamp.2.<id>``,
+``<id>.batched`` in batched mode), ``RAWSOCKET_SERIALIZER_ID`` (the RawSocket
+handshake number) and ``MIME_TYPE``.
+
+``serialize`` goes through ``Message.serialize(object_serializer)``, so a
+message sent to many peers is serialized once per serializer kind: object
+serializers are shared between serializer instances of the same configuration
+(they hold no per-connection state).
+
+``unserialize`` raises :class:`~wamp_core.exception.SerializationError` for
+bytes that do not decode (the cause chained) and
+:class:`~wamp_core.exception.ProtocolError` for decoded values that are not
+WAMP messages; never anything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from zope.interface import implementer  # type: ignore[import-untyped]
+
+from wamp_core.exception import ProtocolError
+from wamp_core.interfaces import ISerializer
+from wamp_core.message import MESSAGE_CLASSES, Message
+from wamp_core.message import parse as parse_message
+from wamp_core.serializer._binary import (
+    CBORObjectSerializer,
+    MsgPackObjectSerializer,
+    UBJSONObjectSerializer,
+    require_ubjson,
+)
+from wamp_core.serializer._json import JsonObjectSerializer
+
+__all__ = [
+    "CBORSerializer",
+    "JsonSerializer",
+    "MsgPackSerializer",
+    "Serializer",
+    "UBJSONSerializer",
+]
+
+_SHARED: dict[tuple[Any, ...], Any] = {}
+
+
+def shared_object_serializer(cls: type[Any], *args: Any) -> Any:
+    """One object serializer per (class, configuration), shared by every user."""
+    key = (cls, *args)
+    objser = _SHARED.get(key)
+    if objser is None:
+        objser = _SHARED[key] = cls(*args)
+    return objser
+
+
+@implementer(ISerializer)
+class Serializer:
+    """Base class: WAMP messages over one object serializer."""
+
+    MESSAGE_TYPE_MAP: ClassVar[dict[int, type[Message]]] = MESSAGE_CLASSES
+    SERIALIZER_ID: str = ""
+    RAWSOCKET_SERIALIZER_ID: ClassVar[int] = 0
+    PAYLOAD_SERIALIZER_ID: str = ""
+    MIME_TYPE: ClassVar[str] = ""
+    SUBPROTOCOL: str = ""
+    """The WebSocket subprotocol, ``wamp.2.`` + ``SERIALIZER_ID``."""
+
+    def __init__(self, serializer: Any, batched: bool = False) -> None:
+        self._serializer = serializer
+        self._binary: bool = serializer.BINARY
+        self._batched = bool(batched)
+        base = type(self).SERIALIZER_ID
+        self.SERIALIZER_ID = f"{base}.batched" if batched else base
+        self.SUBPROTOCOL = f"wamp.2.{self.SERIALIZER_ID}"
+        if not self.PAYLOAD_SERIALIZER_ID:
+            self.PAYLOAD_SERIALIZER_ID = base
+
+    @property
+    def BINARY(self) -> bool:
+        """Whether the serialized messages are binary (else UTF-8 text)."""
+        return self._binary
+
+    @property
+    def batched(self) -> bool:
+        """Whether several messages may share one transport message."""
+        return self._batched
+
+    def serialize(self, msg: Message) -> tuple[bytes, bool]:
+        """Return ``(payload, is_binary)`` for ``msg`` (cached on the message)."""
+        return msg.serialize(self._serializer), self._binary
+
+    def serialize_many(self, msgs: list[Message]) -> tuple[bytes, bool]:
+        """Return one payload carrying every message of ``msgs`` (batched mode only)."""
+        if not self._batched:
+            raise ValueError(
+                f"serialize_many() needs a batched serializer; {self.SERIALIZER_ID!r} sends "
+                "one message per transport message"
+            )
+        objser = self._serializer
+        return b"".join([msg.serialize(objser) for msg in msgs]), self._binary
+
+    def unserialize(self, payload: bytes, is_binary: bool | None = None) -> list[Message]:
+        """Return the messages in ``payload``; see the module text for the errors."""
+        if is_binary is not None and bool(is_binary) != self._binary:
+            kind = "binary" if is_binary else "text"
+            want = "binary" if self._binary else "text"
+            raise ProtocolError(
+                f"invalid serialization of WAMP message: {kind} payload, "
+                f"{self.SERIALIZER_ID} is {want}"
+            )
+        raws = self._serializer.unserialize(payload)
+        return [parse_message(raw) for raw in raws]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(batched={self._batched})"
+
+
+class JsonSerializer(Serializer):
+    """WAMP over JSON (``wamp.2.json``; RawSocket serializer 1)."""
+
+    SERIALIZER_ID = "json"
+    RAWSOCKET_SERIALIZER_ID = 1
+    MIME_TYPE = "application/json"
+
+    def __init__(
+        self,
+        batched: bool = False,
+        use_binary_hex_encoding: bool = False,
+        use_decimal_from_str: bool = False,
+    ) -> None:
+        objser = shared_object_serializer(
+            JsonObjectSerializer, bool(batched), bool(use_binary_hex_encoding),
+            bool(use_decimal_from_str),
+        )
+        super().__init__(objser, batched)
+
+
+class MsgPackSerializer(Serializer):
+    """WAMP over MessagePack (``wamp.2.msgpack``; RawSocket serializer 2)."""
+
+    SERIALIZER_ID = "msgpack"
+    RAWSOCKET_SERIALIZER_ID = 2
+    MIME_TYPE = "application/x-msgpack"
+
+    def __init__(self, batched: bool = False) -> None:
+        super().__init__(shared_object_serializer(MsgPackObjectSerializer, bool(batched)), batched)
+
+
+class CBORSerializer(Serializer):
+    """WAMP over CBOR (``wamp.2.cbor``; RawSocket serializer 3)."""
+
+    SERIALIZER_ID = "cbor"
+    RAWSOCKET_SERIALIZER_ID = 3
+    MIME_TYPE = "application/cbor"
+
+    def __init__(self, batched: bool = False) -> None:
+        super().__init__(shared_object_serializer(CBORObjectSerializer, bool(batched)), batched)
+
+
+class UBJSONSerializer(Serializer):
+    """WAMP over UBJSON (``wamp.2.ubjson``; RawSocket serializer 4).
+
+    Spec UBJSON (py-ubjson, the ``ubjson`` extra), as Crossbar.io and
+    Autobahn|Python up to 25.x speak it; Autobahn 26 sends BJData under this
+    name, which is not compatible.
+    """
+
+    SERIALIZER_ID = "ubjson"
+    RAWSOCKET_SERIALIZER_ID = 4
+    MIME_TYPE = "application/ubjson"
+
+    def __init__(self, batched: bool = False) -> None:
+        require_ubjson()  # before the shared instance: the message names the extra
+        super().__init__(shared_object_serializer(UBJSONObjectSerializer, bool(batched)), batched)
