@@ -1,0 +1,19 @@
+"""Typing stub of the compiled module ``_speedups.pyx`` (same API as ``_pure.py``)."""
+
+from __future__ import annotations
+
+from typing import Final, TypeAlias
+
+BytesLike: TypeAlias = bytes | bytearray | memoryview
+
+__all__: Final[list[str]]
+
+def apply_mask(data: BytesLike, mask: BytesLike, /) -> bytes: ...
+
+class Utf8Validator:
+    def __init__(self) -> None: ...
+    def reset(self) -> None: ...
+    def validate(self, data: BytesLike, /) -> tuple[bool, bool, int, int]: ...
+
+def kernels() -> dict[str, str]: ...
+def use_kernels(mask: str | None = None, utf8: str | None = None) -> None: ...
