@@ -261,18 +261,14 @@ def check_app_payload(
     if payload is None and enc_algo is None and enc_key is None and enc_serializer is None \
             and enc_cipher is None:
         return
+    if type(enc_algo) is not str or not enc_algo:
+        fail(msg, "enc_algo (ppt_scheme)", enc_algo, "a non-empty string in payload passthru mode")
     if type(payload) is not bytes:
-        fail(msg, "payload", payload, "bytes, with enc_algo (payload passthru mode)")
+        fail(msg, "payload", payload, "bytes in payload passthru mode")
     if args is not None or kwargs is not None:
         fail(msg, "Arguments|list", args, "no args or kwargs next to a passthru payload")
-    for name, value, key in (
-        ("enc_algo", enc_algo, "ppt_scheme"),
-        ("enc_serializer", enc_serializer, "ppt_serializer"),
-    ):
-        if value is not None and (type(value) is not str or not value):
-            fail(msg, f"{name} ({key})", value, "a non-empty string")
-    if enc_algo is None:
-        fail(msg, "enc_algo (ppt_scheme)", enc_algo, "a non-empty string with a payload")
+    if enc_serializer is not None and (type(enc_serializer) is not str or not enc_serializer):
+        fail(msg, "enc_serializer (ppt_serializer)", enc_serializer, "a non-empty string")
     for name, value, key in (("enc_key", enc_key, "ppt_keyid"),
                              ("enc_cipher", enc_cipher, "ppt_cipher")):
         if value is not None and type(value) is not str:
