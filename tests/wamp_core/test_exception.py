@@ -146,3 +146,12 @@ def test_all_matches_public_names() -> None:
         if not n.startswith("_") and isinstance(v, type) and v.__module__ == exception.__name__
     }
     assert set(exception.__all__) == public
+
+
+def test_package_reexports_autobahn_wamp_exceptions() -> None:
+    import wamp_core
+
+    for name in ("ApplicationError", "Error", "InvalidUri", "ProtocolError",
+                 "SerializationError", "SessionNotReady", "TransportLost"):
+        assert getattr(wamp_core, name) is getattr(exception, name)
+        assert name in wamp_core.__all__

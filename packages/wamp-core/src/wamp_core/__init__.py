@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from wamp_core.__about__ import __version__
+from wamp_core.exception import (
+    ApplicationError,
+    Error,
+    InvalidUri,
+    ProtocolError,
+    SerializationError,
+    SessionNotReady,
+    TransportLost,
+)
 from wamp_core.interfaces import ISession
 from wamp_core.types import (
     CallDetails,
@@ -18,16 +27,23 @@ from wamp_core.types import (
 )
 
 __all__ = [
+    "ApplicationError",
     "CallDetails",
     "CallOptions",
     "CallResult",
     "CloseDetails",
     "ComponentConfig",
+    "Error",
     "EventDetails",
     "ISession",
+    "InvalidUri",
+    "ProtocolError",
     "PublishOptions",
     "RegisterOptions",
+    "SerializationError",
     "SessionDetails",
+    "SessionNotReady",
     "SubscribeOptions",
+    "TransportLost",
     "__version__",
 ]
