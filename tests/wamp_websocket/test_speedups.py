@@ -7,12 +7,16 @@ reference and against Python's own UTF-8 decoder.
 
 from __future__ import annotations
 
+import codecs
 import importlib
 import itertools
 import os
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -30,11 +34,62 @@ def _compiled() -> ModuleType | None:
 
 
 COMPILED = _compiled()
+DEFAULT_KERNELS = COMPILED.kernels() if COMPILED is not None else {}
+
+
+class PinnedKernels:
+    """The compiled module with its C kernels forced (and restored after each call)."""
+
+    def __init__(self, module: ModuleType, mask: str, utf8: str) -> None:
+        self.module, self.pinned = module, {"mask": mask, "utf8": utf8}
+
+    def call(self, function: Any, *args: Any) -> Any:
+        self.module.use_kernels(**self.pinned)
+        try:
+            return function(*args)
+        finally:
+            self.module.use_kernels(**DEFAULT_KERNELS)
+
+    def apply_mask(self, data: Any, mask: Any) -> bytes:
+        return self.call(self.module.apply_mask, data, mask)  # type: ignore[no-any-return]
+
+    def Utf8Validator(self) -> Any:
+        validator = self.module.Utf8Validator()
+        pinned = self
+
+        class Validator:
+            def validate(self, data: Any) -> Any:
+                return pinned.call(validator.validate, data)
+
+            def reset(self) -> None:
+                validator.reset()
+
+        return Validator()
+
+
+def kernel_params() -> list[Any]:
+    """The compiled module once per C kernel this CPU can run (vector and portable ones)."""
+    params = []
+    for mask, utf8 in (("words", "sse4.1"), ("words", "scalar")):
+        available = COMPILED is not None
+        if available:
+            try:
+                COMPILED.use_kernels(mask=mask, utf8=utf8)
+            except ValueError:
+                available = False
+            COMPILED.use_kernels(**DEFAULT_KERNELS)
+        impl = PinnedKernels(COMPILED, mask, utf8) if available else None
+        params.append(pytest.param(impl, id=f"compiled-{mask}-{utf8}", marks=pytest.mark.skipif(
+            not available, reason=f"kernels {mask}/{utf8} not available")))
+    return params
+
+
 IMPLEMENTATIONS = [
     pytest.param(_pure, id="pure"),
     # Skipped only when not built; test_ci_build_has_the_speedups fails CI in that case.
     pytest.param(COMPILED, id="compiled",
                  marks=pytest.mark.skipif(COMPILED is None, reason="speedups not built")),
+    *kernel_params(),
 ]
 
 
@@ -76,6 +131,7 @@ def expected_results(chunks: list[bytes]) -> list[tuple[bool, bool, int, int]]:
     bad = first_invalid_index(whole)
     results: list[tuple[bool, bool, int, int]] = []
     offset, failed = 0, False
+    decoder = codecs.getincrementaldecoder("utf-8")()
     for chunk in chunks:
         if failed:
             results.append((False, False, 0, offset))
@@ -85,7 +141,8 @@ def expected_results(chunks: list[bytes]) -> list[tuple[bool, bool, int, int]]:
             offset, failed = bad, True
             continue
         offset += len(chunk)
-        results.append((True, _decodes(whole[:offset]), len(chunk), offset))
+        decoder.decode(chunk)  # valid so far, so the decoder only holds an unfinished sequence
+        results.append((True, decoder.getstate()[0] == b"", len(chunk), offset))
     return results
 
 
@@ -126,7 +183,7 @@ class TestSpeedups:
     @pytest.mark.parametrize(
         "size", [*range(0, 70), 127, 128, 129, 255, 256, 257, 1023, 4099, 65536 + 3]
     )
-    def test_mask_matches_reference(self, impl: ModuleType, size: int) -> None:
+    def test_mask_matches_reference(self, impl: Any, size: int) -> None:
         data = bytes((i * 7 + 3) & 0xFF for i in range(size))
         expected = reference_mask(data, MASK)
         assert impl.apply_mask(data, MASK) == expected
@@ -135,20 +192,20 @@ class TestSpeedups:
 
     @pytest.mark.parametrize("offset", range(16))
     @pytest.mark.parametrize("size", [1, 7, 15, 16, 31, 33, 100, 1000])
-    def test_mask_at_any_alignment(self, impl: ModuleType, offset: int, size: int) -> None:
+    def test_mask_at_any_alignment(self, impl: Any, offset: int, size: int) -> None:
         backing = bytearray((i * 13 + 5) & 0xFF for i in range(size + 32))
         view = memoryview(backing)[offset:offset + size]
         out = impl.apply_mask(view, MASK)
         assert type(out) is bytes
         assert out == reference_mask(bytes(view), MASK)
 
-    def test_mask_is_an_involution_and_leaves_input_alone(self, impl: ModuleType) -> None:
+    def test_mask_is_an_involution_and_leaves_input_alone(self, impl: Any) -> None:
         data = bytearray(b"payload " * 100)
         masked = impl.apply_mask(data, MASK)
         assert data == bytearray(b"payload " * 100)
         assert impl.apply_mask(masked, MASK) == bytes(data)
 
-    def test_mask_large_buffer(self, impl: ModuleType) -> None:
+    def test_mask_large_buffer(self, impl: Any) -> None:
         data = os.urandom(1 << 20) + b"xyz"
         masked = impl.apply_mask(data, MASK)
         assert masked[:1000] == reference_mask(data[:1000], MASK)
@@ -156,7 +213,7 @@ class TestSpeedups:
                                                 + MASK[:(len(data) - 1003) % 4])
         assert impl.apply_mask(masked, MASK) == data
 
-    def test_mask_non_contiguous_and_typed_views(self, impl: ModuleType) -> None:
+    def test_mask_non_contiguous_and_typed_views(self, impl: Any) -> None:
         data = bytes(range(200))
         strided = memoryview(data)[::3]
         assert impl.apply_mask(strided, MASK) == reference_mask(data[::3], MASK)
@@ -166,11 +223,11 @@ class TestSpeedups:
             reference_mask(data, MASK)
 
     @pytest.mark.parametrize("mask", [b"", b"abc", b"abcde", bytearray(8)])
-    def test_mask_of_wrong_length_raises(self, impl: ModuleType, mask: bytes) -> None:
+    def test_mask_of_wrong_length_raises(self, impl: Any, mask: bytes) -> None:
         with pytest.raises(ValueError, match="4 bytes"):
             impl.apply_mask(b"data", mask)
 
-    def test_mask_of_non_buffer_raises(self, impl: ModuleType) -> None:
+    def test_mask_of_non_buffer_raises(self, impl: Any) -> None:
         with pytest.raises(TypeError):
             impl.apply_mask("text", MASK)
         with pytest.raises(TypeError):
@@ -179,19 +236,19 @@ class TestSpeedups:
     @settings(max_examples=200, deadline=None)
     @given(data=st.binary(max_size=600), mask=st.binary(min_size=4, max_size=4),
            offset=st.integers(0, 15))
-    def test_mask_property(self, impl: ModuleType, data: bytes, mask: bytes,
+    def test_mask_property(self, impl: Any, data: bytes, mask: bytes,
                            offset: int) -> None:
         view = memoryview(bytes(offset) + data)[offset:]
         assert impl.apply_mask(view, mask) == reference_mask(data, mask)
 
     # -- UTF-8 validation -----------------------------------------------------------------
 
-    def check(self, impl: ModuleType, chunks: list[bytes]) -> None:
+    def check(self, impl: Any, chunks: list[bytes]) -> None:
         validator = impl.Utf8Validator()
         got = [validator.validate(chunk) for chunk in chunks]
         assert got == expected_results(chunks), chunks
 
-    def test_autobahn_contract(self, impl: ModuleType) -> None:
+    def test_autobahn_contract(self, impl: Any) -> None:
         validator = impl.Utf8Validator()
         assert validator.validate("héllo".encode()) == (True, True, 6, 6)
         assert validator.validate(b"\xe2\x82") == (True, False, 2, 8)  # € cut after 2 bytes
@@ -204,7 +261,7 @@ class TestSpeedups:
         assert validator.validate(b"ok") == (True, True, 2, 2)
 
     @pytest.mark.parametrize(("sequence", "bad"), INVALID_SEQUENCES)
-    def test_invalid_sequences_at_exact_index(self, impl: ModuleType, sequence: bytes,
+    def test_invalid_sequences_at_exact_index(self, impl: Any, sequence: bytes,
                                               bad: int) -> None:
         for prefix in (b"", b"a", MIXED[:61], MIXED[:200]):
             data = prefix + sequence + b"tail"
@@ -213,7 +270,7 @@ class TestSpeedups:
             assert result == (False, False, len(prefix) + bad, len(prefix) + bad)
 
     @pytest.mark.parametrize(("sequence", "bad"), INVALID_SEQUENCES)
-    def test_invalid_sequences_split_at_every_point(self, impl: ModuleType, sequence: bytes,
+    def test_invalid_sequences_split_at_every_point(self, impl: Any, sequence: bytes,
                                                     bad: int) -> None:
         data = MIXED[:90] + sequence + MIXED[:40]
         for cut in range(len(data) + 1):
@@ -221,14 +278,14 @@ class TestSpeedups:
         self.check(impl, [data[i:i + 1] for i in range(len(data))])
 
     @pytest.mark.parametrize("text", ["€", "𝄞", "ü", "a€𝄞üz", "\U0010ffff", "\ud7ff\ue000"])
-    def test_sequences_cut_at_chunk_ends(self, impl: ModuleType, text: str) -> None:
+    def test_sequences_cut_at_chunk_ends(self, impl: Any, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
         for cut in range(len(data) + 1):
             self.check(impl, [data[:cut], data[cut:]])
             self.check(impl, [data[:cut]])  # a message that stops inside a code point
         self.check(impl, [data[i:i + 1] for i in range(len(data))])
 
-    def test_every_error_position_in_long_input(self, impl: ModuleType) -> None:
+    def test_every_error_position_in_long_input(self, impl: Any) -> None:
         base = bytearray(MIXED[:400])
         for position in range(len(base)):
             for bad in (0x80, 0xFF, 0xC0, 0xED):
@@ -240,12 +297,12 @@ class TestSpeedups:
                 else:
                     assert got == (False, False, expected, expected), (position, bad)
 
-    def test_long_valid_inputs_in_chunks(self, impl: ModuleType) -> None:
+    def test_long_valid_inputs_in_chunks(self, impl: Any) -> None:
         data = MIXED * 40 + ("x" * 5000).encode() + MIXED
         for size in (1, 3, 7, 16, 63, 64, 65, 1000, 4096, len(data)):
             self.check(impl, [data[i:i + size] for i in range(0, len(data), size)])
 
-    def test_accepts_any_bytes_like(self, impl: ModuleType) -> None:
+    def test_accepts_any_bytes_like(self, impl: Any) -> None:
         data = "grüße 🎉".encode()
         for form in (bytearray(data), memoryview(data), memoryview(b"xx" + data)[2:],
                      memoryview(bytearray(data + b"!!!!")).cast("I")):
@@ -258,13 +315,13 @@ class TestSpeedups:
 
     @settings(max_examples=200, deadline=None)
     @given(text=st.text(max_size=300), cuts=st.lists(st.integers(0, 1300), max_size=6))
-    def test_valid_text_split_anywhere(self, impl: ModuleType, text: str,
+    def test_valid_text_split_anywhere(self, impl: Any, text: str,
                                        cuts: list[int]) -> None:
         self.check(impl, split(text.encode(), cuts))
 
     @settings(max_examples=200, deadline=None)
     @given(data=st.binary(max_size=300), cuts=st.lists(st.integers(0, 300), max_size=4))
-    def test_random_bytes_split_anywhere(self, impl: ModuleType, data: bytes,
+    def test_random_bytes_split_anywhere(self, impl: Any, data: bytes,
                                          cuts: list[int]) -> None:
         self.check(impl, split(data, cuts))
 
@@ -272,7 +329,7 @@ class TestSpeedups:
     @given(text=st.text(min_size=1, max_size=300), position=st.integers(0, 2000),
            junk=st.binary(min_size=1, max_size=4), cuts=st.lists(st.integers(0, 2000),
                                                                   max_size=4))
-    def test_damaged_text_split_anywhere(self, impl: ModuleType, text: str, position: int,
+    def test_damaged_text_split_anywhere(self, impl: Any, text: str, position: int,
                                          junk: bytes, cuts: list[int]) -> None:
         data = text.encode()
         position %= len(data) + 1
@@ -306,3 +363,35 @@ def test_no_speedups_switch_forces_the_fallback() -> None:
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                          text=True, timeout=60, check=True)
     assert out.stdout.split() == ["False", "wamp_websocket._pure"]
+
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2] / "packages" / "wamp-websocket"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("switch", "compiled"), [("no", False), ("yes", True)])
+def test_build_switch_decides_the_wheel(tmp_path: Path, switch: str, compiled: bool) -> None:
+    """WAMP_WEBSOCKET_BUILD_EXTENSION=no builds a pure wheel; yes a platform wheel with C."""
+    env = dict(os.environ, WAMP_WEBSOCKET_BUILD_EXTENSION=switch)
+    out = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path),
+         str(PACKAGE_ROOT)],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    (wheel,) = tmp_path.glob("wamp_websocket-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/WHEEL")))
+    binaries = [n for n in names if n.endswith((".so", ".pyd"))]
+    assert "wamp_websocket/_speedups_api.py" in names
+    assert "wamp_websocket/_speedups.pyi" in names
+    assert not [n for n in names if n.endswith((".pyx", ".c", ".h"))]
+    if compiled:
+        assert not wheel.name.endswith("-py3-none-any.whl")
+        assert b"Root-Is-Purelib: false" in metadata
+        assert any(n.startswith("wamp_websocket/_speedups.") for n in binaries), names
+    else:
+        assert wheel.name.endswith("-py3-none-any.whl")
+        assert b"Root-Is-Purelib: true" in metadata
+        assert binaries == []
