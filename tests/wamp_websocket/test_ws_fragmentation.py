@@ -3,15 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from ws_helpers import (
-    Pair,
-    assert_close_sent,
-    drain,
-    frame,
-    open_client,
-    open_server,
-)
-
 from wamp_websocket import (
     ClientOptions,
     FrameBegin,
@@ -23,6 +14,14 @@ from wamp_websocket import (
     MessageReceived,
     PingReceived,
     ServerOptions,
+)
+from ws_helpers import (
+    Pair,
+    assert_close_sent,
+    drain,
+    frame,
+    open_client,
+    open_server,
 )
 
 

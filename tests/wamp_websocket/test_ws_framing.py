@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from wamp_websocket import (
+    ClientOptions,
+    MessageReceived,
+    ProtocolError,
+    ServerOptions,
+    State,
+)
 from ws_helpers import (
     MASK,
     Pair,
@@ -13,14 +20,6 @@ from ws_helpers import (
     open_client,
     open_server,
     parse_frames,
-)
-
-from wamp_websocket import (
-    ClientOptions,
-    MessageReceived,
-    ProtocolError,
-    ServerOptions,
-    State,
 )
 
 

@@ -7,7 +7,7 @@ uncompiled and Cython is not installed, these no-op versions take the place of `
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 __all__ = ["Py_ssize_t", "bint", "cclass", "compiled", "declare", "final", "int", "locals"]
 
@@ -37,6 +37,14 @@ def locals(**_types: Any) -> Callable[[_F], _F]:  # mirrors cython.locals
         return func
 
     return wrap
+
+
+@overload
+def declare(kind: Any, value: _T, **_options: Any) -> _T: ...
+
+
+@overload
+def declare(kind: Any = None, **_options: Any) -> Any: ...
 
 
 def declare(kind: Any = None, value: Any = None, **_options: Any) -> Any:

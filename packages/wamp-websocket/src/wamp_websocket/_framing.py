@@ -122,6 +122,7 @@ class FrameParser:
     msg_opcode = cython.declare(cython.int, visibility="public")
     error_code = cython.declare(cython.int, visibility="public")
     error_reason = cython.declare(str, visibility="public")
+    error_in_sync = cython.declare(cython.bint, visibility="public")
     validator = cython.declare(object, visibility="public")
 
     def __init__(self, mask_rule: int, unmask: bool, max_frame: int, max_message: int,
@@ -149,6 +150,7 @@ class FrameParser:
         self.msg_opcode = 0
         self.error_code = 0
         self.error_reason = ""
+        self.error_in_sync = False
         self.validator = Utf8Validator()
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
@@ -159,6 +161,7 @@ class FrameParser:
         self.buf += data
 
     def _fail(self, code: int, reason: str) -> int:
+        """Record a protocol error; ``error_in_sync`` tells whether parsing could go on."""
         self.error_code = code
         self.error_reason = reason
         return _ERROR
@@ -222,7 +225,8 @@ class FrameParser:
                     else:
                         data = bytes(data)
                     if b0 == 0x81 and self.validate_utf8 and not self._valid_text(data):
-                        self.pos = pos
+                        self.pos = start + length  # the stream stays in sync past it
+                        self.error_in_sync = True
                         return self._fail(1007, "invalid UTF-8 in a text message")
                     events.append(MessageReceived(data, b0 == 0x82))
                     pos = start + length

@@ -84,6 +84,7 @@ class Connection(FrameWriter):
         self._close_pending = False  # b"" still to report by data_to_send()
         self._transport_closing = False
         self._close_by_peer = False
+        self._ignore_input = False
         self._ping_payload: bytes | None = None
         self._parser: FrameParser | None = None
         self._assembler: MessageAssembler | None = None
@@ -92,7 +93,7 @@ class Connection(FrameWriter):
 
     def receive_data(self, data: BytesLike) -> None:
         """Feed bytes received from the network; peer errors never raise out of here."""
-        if self.state is State.CLOSED or not data:
+        if self.state is State.CLOSED or self._ignore_input or not data:
             return
         if self.state is State.CONNECTING:
             self._receive_handshake(data)
@@ -274,6 +275,8 @@ class Connection(FrameWriter):
             if status == NEED_DATA:
                 return
             if status == ERROR:
+                # past a bad frame header the stream cannot be trusted: read no more of it
+                self._ignore_input = not parser.error_in_sync
                 self._fail(ProtocolError(parser.error_code, parser.error_reason))
                 return
             if parser.opcode >= 8:

@@ -128,7 +128,8 @@ def _host(head: HttpHead, external_port: int | None) -> str:
 
 
 def _origin_forms(origin: str) -> list[str] | None:
-    """The forms an origin is matched in: as sent and as ``scheme://host:port``; None: null."""
+    """The forms an origin is matched in: as sent, as ``scheme://host:port``, and without a
+    default port; None for a null origin."""
     if origin.lower() == "null":
         return None
     try:
@@ -141,9 +142,13 @@ def _origin_forms(origin: str) -> list[str] | None:
         return None  # browsers send file:// or null for local pages
     if not split.hostname:
         raise HttpError(f"no host in HTTP Origin header {origin!r}")
-    port = port or {"http": 80, "https": 443, "ws": 80, "wss": 443}.get(scheme)
-    normal = f"{scheme}://{split.hostname}" + ("" if port is None else f":{port}")
-    return [origin, normal]
+    default = {"http": 80, "https": 443, "ws": 80, "wss": 443}.get(scheme)
+    bare = f"{scheme}://{split.hostname}"
+    port = port or default
+    forms = [origin, bare if port is None else f"{bare}:{port}"]
+    if port == default:
+        forms.append(bare)
+    return forms
 
 
 def origin_allowed(origin: str, options: ServerOptions) -> bool:
@@ -175,7 +180,7 @@ def _key(head: HttpHead) -> str:
 
 
 def _version(head: HttpHead, versions: Sequence[int]) -> int:
-    text = _single(head, "Sec-WebSocket-Version") or ""
+    text = _single(head, "Sec-WebSocket-Version", required=False) or ""
     supported = ", ".join(str(v) for v in sorted(versions, reverse=True))
     if not text.isdigit() or int(text) not in versions:
         # RFC 6455 4.2.2 / 4.4: say which versions we speak
