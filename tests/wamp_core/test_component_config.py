@@ -162,12 +162,14 @@ COMPONENT_ERRORS: list[tuple[dict[str, Any], str]] = [
     ({"realm": 5}, "realm must be a WAMP URI"),
     ({"authentication": ["ticket"]}, "authentication must be a dict {method: {options}}, not list"),
     ({"authentication": {"kerberos": {}}}, "authentication: unknown method 'kerberos' (allowed: "
-     "anonymous, ticket, wampcra, cryptosign, scram)"),
+     "anonymous, ticket, wampcra, cryptosign, scram, anonymous-proxy, cryptosign-proxy, "
+     "wamp-scram)"),
     ({"authentication": {"ticket": "secret"}}, "authentication 'ticket': must be a dict of "
      "options or an authenticator object, not str"),
     ({"authentication": {"ticket": {}}}, "authentication 'ticket': 'ticket' is required"),
     ({"authentication": {"ticket": {"ticket": ""}}}, "'ticket' must be a non-empty str"),
     ({"authentication": {"anonymous": {"authid": 5}}}, "'authid' must be a non-empty str, not 5"),
+    ({"authentication": {"anonymous": {"authrole": ""}}}, "'authrole' must be a non-empty str"),
     ({"authentication": {"anonymous": {"authextra": []}}}, "'authextra' must be a dict"),
     ({"authentication": {"anonymous": {"password": "x"}}},
      "authentication 'anonymous': unknown key 'password' (allowed: authid, authrole, authextra)"),
@@ -175,14 +177,22 @@ COMPONENT_ERRORS: list[tuple[dict[str, Any], str]] = [
      "authentication 'wampcra': 'authid' is required (wampcra needs 'authid' and 'secret')"),
     ({"authentication": {"wampcra": {"authid": "joe", "secret": 5}}},
      "'secret' must be a non-empty str or bytes"),
-    ({"authentication": {"cryptosign": {"authid": "joe"}}}, "'privkey' is required"),
+    ({"authentication": {"cryptosign": {"authid": "joe"}}},
+     "authentication 'cryptosign': give 'privkey' (the key) or 'privkey_file'"),
+    ({"authentication": {"cryptosign": {"privkey": "ab" * 32, "privkey_file": "/k"}}},
+     "exactly one of them"),
     ({"authentication": {"cryptosign": {"privkey": "abc"}}},
-     "'privkey' must be 64 hex digits (a 32-byte Ed25519 seed)"),
+     "'privkey' must be 64 hex digits or 32 bytes (the Ed25519 seed), or a CryptosignKey"),
     ({"authentication": {"cryptosign": {"privkey": "ab" * 32,
-                                        "authextra": {"channel_binding": "tls-exporter"}}}},
-     "authextra 'channel_binding' must be None or 'tls-unique'"),
+                                        "authextra": {"channel_binding": "tls-server-end"}}}},
+     "authextra 'channel_binding' must be None, 'tls-unique' or 'tls-exporter'"),
     ({"authentication": {"cryptosign": {"privkey": "ab" * 32, "authextra": {"pubkey": "x"}}}},
      "authextra 'pubkey' must be 64 hex digits"),
+    # what only wamp_core.auth can tell, found when the Component is created
+    ({"authentication": {"cryptosign": {"privkey": "ab" * 32, "authextra": {"pubkey": "cd" * 32}}}},
+     "authentication 'cryptosign': Public key doesn't correspond to private key"),
+    ({"authentication": {"cryptosign-proxy": {"privkey_file": "/nonexistent/id_ed25519"}}},
+     "authentication 'cryptosign-proxy': "),
     ({"authentication": {"scram": {"authid": "joe"}}},
      "authentication 'scram': 'password' is required (scram needs 'authid' and 'password')"),
 ]
@@ -328,7 +338,9 @@ def test_authentication_is_checked_and_copied() -> None:
         "ticket": auth_object,
         "wampcra": {"authid": "joe", "secret": b"s3cret", "authrole": "user"},
         "cryptosign": {"privkey": "0f" * 32, "authextra": {"channel_binding": "tls-unique"}},
+        "cryptosign-proxy": {"privkey": bytes(32), "authid": None},
         "scram": {"authid": "joe", "password": "pw", "authextra": {}},
+        "wamp-scram": {"authid": "joe", "password": "pw"},
     }
     comp = Component(authentication=given)
     assert comp._authentication == given

@@ -88,13 +88,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from functools import partial
 from typing import Any, Final, TypeVar
 
+from wamp_core._component_attempt import TransportsExhausted, _Attempt, is_attached
 from wamp_core._component_auth import check_authentication, is_authenticator
 from wamp_core._component_transport import _Transport
 from wamp_core._component_validate import parse_transports
-from wamp_core.exception import ApplicationError, Error, TransportLost
+from wamp_core.exception import ApplicationError
 from wamp_core.log import make_logger
 from wamp_core.observable import (
     ObservableMixin,
@@ -111,38 +111,7 @@ __all__ = ["EVENTS", "Component", "TransportsExhausted"]
 EVENTS: Final = ("start", "connect", "join", "ready", "leave", "disconnect", "connectfailure")
 """The events of a Component; all but start and connectfailure come from its sessions."""
 
-_DONE_REASONS: Final = frozenset({
-    "wamp.close.normal", "wamp.close.goodbye_and_out", ApplicationError.GOODBYE_AND_OUT,
-})
-
 _F = TypeVar("_F", bound=Callable[..., Any])
-
-
-class TransportsExhausted(Error):
-    """No transport of the Component can be tried any more.
-
-    ``failures`` lists ``(transport index, url, last exception)`` for every transport.
-    """
-
-    def __init__(self, failures: list[tuple[int, str | None, BaseException | None]]) -> None:
-        self.failures = failures
-        detail = "; ".join(
-            f"transport {idx} ({url!r}): {exc!r}" for idx, url, exc in failures
-        )
-        super().__init__(f"Component failed: exhausted all transport connect attempts ({detail})")
-
-
-class _Attempt:
-    """One connection attempt: its transport, its session and its outcome future."""
-
-    __slots__ = ("connect_f", "done", "main_failure", "session", "transport")
-
-    def __init__(self, transport: _Transport, done: Any) -> None:
-        self.transport = transport
-        self.done = done
-        self.connect_f: Any = None
-        self.session: Any = None
-        self.main_failure: BaseException | None = None
 
 
 class Component(ObservableMixin):
@@ -328,12 +297,12 @@ class Component(ObservableMixin):
         self._stop_waiters.append(stopped)
         self._stopping = True
         attempt, session = self._attempt, self._session
-        if session is not None and _is_attached(session):
-            self._leave_session(session)
+        if attempt is not None and session is not None and is_attached(session):
+            attempt.leave(session)
         elif self._delayed_call is not None:
             self._finish(None)
         elif attempt is not None and session is not None:
-            self._disconnect_session(session)
+            attempt.disconnect(session)
         elif attempt is not None and attempt.connect_f is not None:
             api.cancel(attempt.connect_f)
         return stopped
@@ -413,24 +382,22 @@ class Component(ObservableMixin):
             self._finish(None)
             return
         api = self._event_api()
-        attempt = _Attempt(transport, api.create_future())
+        attempt = _Attempt(self, transport)
         self._attempt = attempt
         transport.connect_attempts += 1
         self.log.info("connecting once using transport type {kind} over endpoint {endpoint}",
                       kind=transport.type, endpoint=transport.describe_endpoint())
-        api.add_callbacks(attempt.done,
-                          lambda _: self._safely(self._attempt_succeeded, attempt),
-                          lambda fail: self._safely(self._attempt_failed, attempt, fail))
+        # The outcome is handled in a later turn: the session that ended the attempt (say in
+        # a 'leave' handler) finishes firing its events first, on asyncio as on Twisted.
+        api.add_callbacks(
+            attempt.done,
+            lambda _: api.call_later(0, self._safely, self._attempt_succeeded, attempt),
+            lambda fail: api.call_later(0, self._safely, self._attempt_failed, attempt, fail),
+        )
         attempt.connect_f = call_as_future(api, self._connect_transport, transport,
-                                           partial(self._create_session, attempt),
-                                           attempt.done)
+                                           attempt.create_session, attempt.done)
         api.add_callbacks(attempt.connect_f, None,
-                          lambda fail: self._safely(self._fail_attempt, attempt, fail))
-
-    def _fail_attempt(self, attempt: _Attempt, fail: Any) -> None:
-        api = self._event_api()
-        if not api.is_called(attempt.done):
-            api.reject(attempt.done, fail)
+                          lambda fail: self._safely(attempt.fail, fail))
 
     def _attempt_succeeded(self, attempt: _Attempt) -> None:
         self._forget(attempt)
@@ -509,101 +476,9 @@ class Component(ObservableMixin):
             session.add_authenticator(self._create_authenticator(method, options))
         return session
 
-    def _create_session(self, attempt: _Attempt) -> Any:
-        """The zero-argument session factory handed to ``_connect_transport``."""
-        api = self._event_api()
-        try:
-            session = self._make_session()
-        except Exception:
-            if not api.is_called(attempt.done):
-                api.reject(attempt.done, api.create_failure())
-            raise
-        session._parent = self
-        session.on("join", partial(self._session_joined, attempt))
-        session.on("leave", partial(self._session_left, attempt))
-        session.on("disconnect", partial(self._session_disconnected, attempt))
-        attempt.session = session
+    def _attach_session(self, attempt: _Attempt, session: Any) -> None:
         if self._attempt is attempt:
             self._session = session
-        return session
-
-    def _session_joined(self, attempt: _Attempt, session: Any, details: Any) -> None:
-        attempt.transport.reset()
-        attempt.transport.connect_successes += 1
-        api = self._event_api()
-        if self._stopping or api.is_called(attempt.done):
-            self._leave_session(session)
-            return
-        if self._entry is None:
-            return
-        main_f = call_as_future(api, self._entry, self._loop, session)
-        api.add_callbacks(main_f, lambda _: self._safely(self._main_finished, attempt),
-                          lambda fail: self._safely(self._main_failed, attempt, fail))
-
-    def _main_finished(self, attempt: _Attempt) -> None:
-        self.log.debug("main() finished; leaving the session")
-        self._event_api().call_later(0, self._safely, self._leave_session, attempt.session)
-
-    def _main_failed(self, attempt: _Attempt, fail: Any) -> None:
-        exc = failure_value(fail)
-        self.log.failure("main() failed: {error!r}", failure=exc, error=exc)
-        api = self._event_api()
-        if api.is_called(attempt.done):
-            return
-        attempt.main_failure = exc
-        api.reject(attempt.done, fail)
-        self._disconnect_session(attempt.session)
-
-    def _session_left(self, attempt: _Attempt, session: Any, details: Any) -> None:
-        reason = getattr(details, "reason", None)
-        message = getattr(details, "message", None)
-        self.log.info("session leaving '{reason}'", reason=reason)
-        api = self._event_api()
-        if api.is_called(attempt.done):
-            return
-        if reason in _DONE_REASONS or self._stopping:
-            api.resolve(attempt.done, None)
-        else:
-            api.reject(attempt.done, ApplicationError(reason or "wamp.close.unknown", message))
-
-    def _session_disconnected(self, attempt: _Attempt, session: Any,
-                              was_clean: bool = True, **_: Any) -> None:
-        api = self._event_api()
-        if api.is_called(attempt.done):
-            return
-        if self._stopping:
-            api.resolve(attempt.done, None)
-            return
-        how = "cleanly" if was_clean else "uncleanly"
-        api.reject(attempt.done, TransportLost(
-            f"{attempt.transport.describe()}: transport closed {how} before the session left"
-        ))
-
-    def _leave_session(self, session: Any) -> None:
-        if session is None or not _is_attached(session):
-            return
-        try:
-            left = session.leave()
-        except Exception as exc:  # e.g. SessionNotReady: someone left already
-            self.log.debug("leave() refused: {error!r}", error=exc)
-            return
-        api = self._event_api()
-        if left is not None and (api.is_future(left) or hasattr(left, "addErrback")):
-            api.add_callbacks(left, None, lambda fail: self.log.debug(
-                "leave() failed: {error!r}", error=failure_value(fail)))
-
-    def _disconnect_session(self, session: Any) -> None:
-        try:
-            session.disconnect()
-        except Exception as exc:
-            self.log.debug("disconnect() refused: {error!r}", error=exc)
-
-
-def _is_attached(session: Any) -> bool:
-    try:
-        return bool(session.is_attached())
-    except Exception:
-        return False
 
 
 def _run(loop: Any, components: Any, txaio_api: TxaioApi,
