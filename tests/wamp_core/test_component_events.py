@@ -247,3 +247,23 @@ def test_run_helper_checks_its_argument() -> None:
 def test_close_details_reasons_used() -> None:
     assert CloseDetails.REASON_DEFAULT == "wamp.close.normal"
     assert CloseDetails.REASON_TRANSPORT_LOST == "wamp.close.transport_lost"
+
+
+@both_flavours
+def test_stop_disconnects_when_leave_is_refused(flavour: str) -> None:
+    async def scenario(fl: Flavour) -> None:
+        class Stubborn(FakeSession):
+            def leave(self, reason: str = "wamp.close.normal",
+                      message: str | None = None) -> Any:
+                raise RuntimeError("cannot leave now")
+
+        comp = make_component(fl, transports=WS, session_factory=Stubborn, plans=[ACCEPT])
+        done = comp.start(LOOP)
+        await fl.advance(0)
+        stopped = comp.stop()
+        await fl.advance(0)
+        assert comp.sessions[0].disconnect_calls == 1
+        assert fl.outcome(stopped) == ("ok", None)
+        assert fl.outcome(done) == ("ok", None)
+
+    run_scenario(flavour, scenario)

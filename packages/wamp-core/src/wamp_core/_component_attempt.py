@@ -154,18 +154,19 @@ class _Attempt:
             f"{self.transport.describe()}: transport closed {how} before the session left"
         ))
 
-    def leave(self, session: Any) -> None:
-        """``session.leave()`` if it is attached; a refusal or failure is only logged."""
+    def leave(self, session: Any) -> bool:
+        """``session.leave()`` if it is attached; False when it was not or refused."""
         log = self.owner.log
         if session is None or not is_attached(session):
-            return
+            return False
         try:
             left = session.leave()
         except Exception as exc:  # e.g. SessionNotReady: someone left already
             log.debug("leave() refused: {error!r}", error=exc)
-            return
+            return False
         if left is not None and (self.api.is_future(left) or hasattr(left, "addErrback")):
             self.api.add_callbacks(left, None, partial(_log_leave_failure, log))
+        return True
 
     def disconnect(self, session: Any) -> None:
         """``session.disconnect()``; a refusal is only logged."""

@@ -90,7 +90,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from wamp_core._component_attempt import TransportsExhausted, _Attempt, is_attached
+from wamp_core._component_attempt import TransportsExhausted, _Attempt
 from wamp_core._component_auth import check_authentication, is_authenticator
 from wamp_core._component_transport import _Transport
 from wamp_core._component_validate import parse_transports
@@ -297,12 +297,11 @@ class Component(ObservableMixin):
         self._stop_waiters.append(stopped)
         self._stopping = True
         attempt, session = self._attempt, self._session
-        if attempt is not None and session is not None and is_attached(session):
-            attempt.leave(session)
-        elif self._delayed_call is not None:
+        if self._delayed_call is not None:
             self._finish(None)
         elif attempt is not None and session is not None:
-            attempt.disconnect(session)
+            if not attempt.leave(session):  # not joined (yet), or leave() refused
+                attempt.disconnect(session)
         elif attempt is not None and attempt.connect_f is not None:
             api.cancel(attempt.connect_f)
         return stopped
