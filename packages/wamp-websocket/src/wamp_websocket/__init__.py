@@ -45,7 +45,7 @@ from wamp_websocket.exceptions import (
     WebSocketError,
     WebSocketTimeout,
 )
-from wamp_websocket.options import ClientOptions, ServerOptions
+from wamp_websocket.options import ClientOptions, ServerOptions, wildcards_to_patterns
 from wamp_websocket.server import DEFAULT_SERVER, ServerConnection
 from wamp_websocket.url import create_url, parse_url
 
@@ -92,4 +92,5 @@ __all__ = [
     "apply_mask",
     "create_url",
     "parse_url",
+    "wildcards_to_patterns",
 ]

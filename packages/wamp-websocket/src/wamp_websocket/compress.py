@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from wamp_websocket.exceptions import PayloadTooBig
+from wamp_websocket.exceptions import PayloadTooBig, ProtocolError
 from wamp_websocket.extensions import ExtensionParams, format_extension
 
 __all__ = [
@@ -333,7 +333,7 @@ class PerMessageDeflate:
         ``budget`` is how many more bytes the message may grow by (None: unlimited); going past
         it raises :class:`PayloadTooBig` without ever producing more than ``budget + 1``
         bytes, so a compressed bomb cannot exhaust memory. Output comes in chunks of at
-        most 64 KiB when unlimited.
+        most 64 KiB when unlimited. Corrupt data raises ProtocolError (1007).
         """
         if self._decompressor is None:
             self._decompressor = zlib.decompressobj(-15)
@@ -344,7 +344,11 @@ class PerMessageDeflate:
         out: list[bytes] = []
         produced = 0
         while data:
-            piece = decompressor.decompress(data, step)
+            try:
+                piece = decompressor.decompress(data, step)
+            except zlib.error as exc:
+                self._decompressor = None
+                raise ProtocolError(1007, f"invalid compressed data: {exc}")
             produced += len(piece)
             if budget is not None and produced > budget:
                 self._decompressor = None
@@ -352,8 +356,8 @@ class PerMessageDeflate:
             if piece:
                 out.append(piece)
             data = decompressor.unconsumed_tail
-        if final and self._reset_decompressor:
-            self._decompressor = None
+        if final and (self._reset_decompressor or decompressor.eof):
+            self._decompressor = None  # a peer that ended its stream starts a new one
         return out
 
 

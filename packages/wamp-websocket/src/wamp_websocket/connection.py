@@ -32,6 +32,7 @@ from wamp_websocket.compress import PerMessageDeflate
 from wamp_websocket.events import ConnectionClosed, Event, PingReceived, PongReceived
 from wamp_websocket.exceptions import (
     InvalidStateError,
+    PayloadTooBig,
     ProtocolError,
     WebSocketError,
     WebSocketTimeout,
@@ -277,7 +278,8 @@ class Connection(FrameWriter):
             if status == ERROR:
                 # past a bad frame header the stream cannot be trusted: read no more of it
                 self._ignore_input = not parser.error_in_sync
-                self._fail(ProtocolError(parser.error_code, parser.error_reason))
+                code, reason = parser.error_code, parser.error_reason
+                self._fail(PayloadTooBig(reason) if code == 1009 else ProtocolError(code, reason))
                 return
             if parser.opcode >= 8:
                 self._on_control(parser.opcode, parser.chunk)
@@ -323,6 +325,8 @@ class Connection(FrameWriter):
         self._write_frame(0x88, build_close_payload(code, reason))
         self.state = State.CLOSING
         self._close_by_peer = False
+        self._cancel("auto_ping")  # the closing handshake has its own deadline
+        self._cancel("auto_ping_timeout")
         if self.options.close_handshake_timeout > 0:
             self._arm("close_handshake", self.options.close_handshake_timeout)
 

@@ -301,8 +301,8 @@ def check_response(head: HttpHead, key: str, protocols: Sequence[str],
     try:
         entries = parse_extensions(text)
         codec = accept_response(entries, offers, acceptor)
-    except (ValueError, TypeError) as exc:
-        raise HandshakeError(f"bad Sec-WebSocket-Extensions: {exc}")
+    except Exception as exc:  # a bad header, or the application's acceptor failed
+        raise HandshakeError(f"Sec-WebSocket-Extensions refused: {exc}")
     subprotocol = _response_single(head, "Sec-WebSocket-Protocol") or None
     if subprotocol is not None and subprotocol not in protocols:
         raise HandshakeError(f"the server selected subprotocol {subprotocol!r}, not requested")
