@@ -174,3 +174,17 @@ def test_call_as_future_and_gather_all(flavour: str) -> None:
         assert state == "error" and isinstance(exc, OSError)
 
     run_scenario(flavour, scenario)
+
+
+@both_flavours
+def test_events_the_parent_does_not_know_stay_with_the_child(flavour: str) -> None:
+    async def scenario(fl: Flavour) -> None:
+        parent = Thing(fl.api, events=["a"])
+        child = Thing(fl.api, events=["a", "b"])
+        child._parent = parent
+        child.on("b", lambda: "child")
+        gathered = child.fire("b")
+        await fl.settle()
+        assert fl.outcome(gathered) == ("ok", ["child"])
+
+    run_scenario(flavour, scenario)

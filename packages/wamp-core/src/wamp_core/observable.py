@@ -6,6 +6,8 @@ handler of the event at once, in the order they were added; a handler may return
 value, a Future, a Deferred or a coroutine. The future ``fire()`` returns resolves to the list
 of the handlers' results once every one of them has finished; when the object has a
 ``_parent`` (a Component watching its session), the parent's gathered list comes last.
+An event the parent does not list in its valid events stays with the child (Autobahn
+raises there).
 
 An exception in a handler (raised at once or later through its future) is logged with its
 traceback and then fails the gathered future with the first failure in handler order, as
@@ -200,8 +202,9 @@ class ObservableMixin:
         api = self._event_api()
         handlers = list((self._listeners or {}).get(event, ()))
         futures = [self._call_handler(api, event, h, args, kwargs) for h in handlers]
-        if self._parent is not None:
-            futures.append(self._parent.fire(event, *args, **kwargs))
+        parent = self._parent
+        if parent is not None and (parent._valid_events is None or event in parent._valid_events):
+            futures.append(parent.fire(event, *args, **kwargs))
         return gather_all(api, futures)
 
     def _handler_log(self) -> Logger:
