@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-__all__ = ["Py_ssize_t", "bint", "cclass", "compiled", "declare", "final", "int", "locals"]
+__all__ = ["Py_ssize_t", "bint", "cclass", "cfunc", "compiled", "declare", "final", "int",
+           "locals"]
 
 _T = TypeVar("_T")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -23,6 +24,11 @@ int = int  # mirrors cython.int
 def cclass(cls: _T) -> _T:
     """``@cython.cclass``: an extension type when compiled, a plain class here."""
     return cls
+
+
+def cfunc(func: _F) -> _F:
+    """``@cython.cfunc``: a C-level function when compiled, a plain one here."""
+    return func
 
 
 def final(cls: _T) -> _T:

@@ -160,6 +160,7 @@ class FrameParser:
             self.pos = 0
         self.buf += data
 
+    @cython.cfunc
     def _fail(self, code: int, reason: str) -> int:
         """Record a protocol error; ``error_in_sync`` tells whether parsing could go on."""
         self.error_code = code
@@ -169,7 +170,7 @@ class FrameParser:
     @cython.locals(end=cython.Py_ssize_t, pos=cython.Py_ssize_t, start=cython.Py_ssize_t,
                    length=cython.Py_ssize_t, b0=cython.int, b1=cython.int, masked=cython.bint,
                    fast=cython.bint, rule=cython.int, max_frame=cython.Py_ssize_t,
-                   max_message=cython.Py_ssize_t, buf=bytearray)
+                   max_message=cython.Py_ssize_t, buf=bytearray, data=bytes)
     def parse(self, events: list[Any]) -> int:
         """Parse frames from the buffer; return NEED_DATA, FRAME or ERROR (see module doc)."""
         if self.in_frame:
@@ -217,13 +218,13 @@ class FrameParser:
                 ):
                     # fast path: a whole unfragmented, uncompressed data message
                     if length < _SMALL:  # copying a small payload is cheaper than a view
-                        data = buf[start : start + length]
+                        source = buf[start : start + length]
                     else:
-                        data = view[start : start + length]
+                        source = view[start : start + length]
                     if masked and self.unmask:
-                        data = apply_mask(data, buf[start - 4 : start])
+                        data = apply_mask(source, buf[start - 4 : start])
                     else:
-                        data = bytes(data)
+                        data = bytes(source)
                     if b0 == 0x81 and self.validate_utf8 and not self._valid_text(data):
                         self.pos = start + length  # the stream stays in sync past it
                         self.error_in_sync = True
@@ -238,7 +239,8 @@ class FrameParser:
         finally:
             view.release()
 
-    def _valid_text(self, data: bytes) -> bool:
+    @cython.cfunc
+    def _valid_text(self, data: bytes) -> cython.bint:
         if len(data) < _SMALL:  # the C decoder is the quickest check for small texts
             try:
                 data.decode("utf-8")
@@ -250,6 +252,7 @@ class FrameParser:
         result = validator.validate(data)
         return bool(result[0] and result[1])
 
+    @cython.cfunc
     @cython.locals(opcode=cython.int, rsv=cython.int, fin=cython.bint)
     def _begin(self, b0: int, masked: bool, length: int, start: int) -> int:
         """Check a frame header against RFC 6455 5.2-5.5 and RFC 7692 6.1, then hand it over."""
@@ -301,6 +304,7 @@ class FrameParser:
             self.msg_opcode = 0
         return self._payload(True)
 
+    @cython.cfunc
     @cython.locals(size=cython.Py_ssize_t, pos=cython.Py_ssize_t, shift=cython.int)
     def _payload(self, first: bool) -> int:
         """Hand over the next piece of the current frame's payload (unmasked)."""

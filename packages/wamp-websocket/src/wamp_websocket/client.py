@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from wamp_websocket.__about__ import __version__
+from wamp_websocket._http import HeaderValues, HeadReader, HttpError, iter_headers
 from wamp_websocket.connection import Connection, Side
 from wamp_websocket.events import ConnectionOpened, HandshakeFailed, ProxyConnected
 from wamp_websocket.exceptions import HandshakeError, InvalidStateError
@@ -23,7 +24,6 @@ from wamp_websocket.handshake import (
     check_response,
     new_key,
 )
-from wamp_websocket.http import HeaderValues, HeadReader, HttpError, iter_headers
 from wamp_websocket.options import ClientOptions
 from wamp_websocket.url import parse_url
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wamp_websocket.http import TOKEN_CHARS
+from wamp_websocket._http import TOKEN_CHARS
 
 __all__ = ["ExtensionParams", "format_extension", "parse_extensions"]
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from wamp_websocket._http import HttpError, HttpHead, build_head, header_tokens
 from wamp_websocket.compress import (
     PerMessageDeflate,
     PerMessageDeflateOffer,
@@ -24,7 +25,6 @@ from wamp_websocket.compress import (
 )
 from wamp_websocket.exceptions import HandshakeError
 from wamp_websocket.extensions import ExtensionParams, parse_extensions
-from wamp_websocket.http import HttpError, HttpHead, build_head, header_tokens
 from wamp_websocket.options import ServerOptions
 
 __all__ = [

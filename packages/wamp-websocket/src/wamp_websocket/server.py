@@ -18,12 +18,12 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from wamp_websocket.__about__ import __version__
+from wamp_websocket._http import HeaderValues, HeadReader, HttpError, build_head, iter_headers
 from wamp_websocket.compress import accept_offers
 from wamp_websocket.connection import Connection, Side, State
 from wamp_websocket.events import ConnectionOpened, ConnectRequest, HandshakeFailed
 from wamp_websocket.exceptions import HandshakeError, InvalidStateError
 from wamp_websocket.handshake import NoUpgrade, Request, accept_key, check_request
-from wamp_websocket.http import HeaderValues, HeadReader, HttpError, build_head, iter_headers
 from wamp_websocket.options import ServerOptions
 
 __all__ = ["DEFAULT_SERVER", "ServerConnection"]
