@@ -54,8 +54,11 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if mode == "no":
             self.app.display_info(f"{SWITCH}=no: building pure-Python {PACKAGE}")
             return
+        # An editable install compiles the pure-Python-mode modules in place only when asked
+        # to (yes): a compiled copy would shadow later edits of the .py until the next build.
+        modules = CYTHON_MODULES if mode == "yes" or not editable else []
         try:
-            built = compile_extensions(Path(self.root), package)
+            built = compile_extensions(Path(self.root), package, modules)
         except Exception as exc:
             if mode == "yes":
                 raise RuntimeError(f"{SWITCH}=yes but the speedups failed to build: {exc}")
@@ -89,7 +92,8 @@ def compile_flags() -> list[str]:
     return ["-O3", "-Wno-unused-function"]
 
 
-def compile_extensions(root: Path, package: Path) -> list[tuple[Path, str]]:
+def compile_extensions(root: Path, package: Path, modules: list[str]
+                       ) -> list[tuple[Path, str]]:
     """Cythonize and compile; returns (built file, path inside the wheel) pairs."""
     from Cython.Build import cythonize
     from setuptools import Distribution, Extension
@@ -99,7 +103,7 @@ def compile_extensions(root: Path, package: Path) -> list[tuple[Path, str]]:
     name, sources = SPEEDUPS
     extensions = [Extension(f"{PACKAGE}.{name}", [str(package / s) for s in sources],
                             include_dirs=[str(package)], extra_compile_args=flags)]
-    for module in CYTHON_MODULES:
+    for module in modules:
         source = package / f"{module}.py"
         if source.exists():
             extensions.append(Extension(f"{PACKAGE}.{module}", [str(source)],

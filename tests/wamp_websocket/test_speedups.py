@@ -205,13 +205,14 @@ class TestSpeedups:
         assert data == bytearray(b"payload " * 100)
         assert impl.apply_mask(masked, MASK) == bytes(data)
 
-    def test_mask_large_buffer(self, impl: Any) -> None:
-        data = os.urandom(1 << 20) + b"xyz"
-        masked = impl.apply_mask(data, MASK)
-        assert masked[:1000] == reference_mask(data[:1000], MASK)
-        assert masked[-1003:] == reference_mask(data[-1003:], MASK[(len(data) - 1003) % 4:]
-                                                + MASK[:(len(data) - 1003) % 4])
-        assert impl.apply_mask(masked, MASK) == data
+    @pytest.mark.parametrize("size", [(1 << 20) + 3, (12 << 20) + 5])
+    def test_mask_large_buffer(self, impl: Any, size: int) -> None:
+        # Large payloads take other paths: without the GIL, and past the caches (>= 12 MiB).
+        data = os.urandom(size)
+        masked = impl.apply_mask(memoryview(data)[1:], MASK)
+        assert masked == _pure.apply_mask(data[1:], MASK)
+        assert masked[:1000] == reference_mask(data[1:1001], MASK)
+        assert impl.apply_mask(masked, MASK) == data[1:]
 
     def test_mask_non_contiguous_and_typed_views(self, impl: Any) -> None:
         data = bytes(range(200))
@@ -301,6 +302,13 @@ class TestSpeedups:
         data = MIXED * 40 + ("x" * 5000).encode() + MIXED
         for size in (1, 3, 7, 16, 63, 64, 65, 1000, 4096, len(data)):
             self.check(impl, [data[i:i + size] for i in range(0, len(data), size)])
+
+    def test_large_input_with_late_error(self, impl: Any) -> None:
+        data = MIXED * (3000 + 1)  # about 1 MiB: validated without the GIL
+        for position in (len(data) - 70, len(data) - 1):
+            bad = data[:position] + b"\xf5" + data[position:]
+            assert impl.Utf8Validator().validate(bad) == (False, False, position, position)
+        assert impl.Utf8Validator().validate(data) == (True, True, len(data), len(data))
 
     def test_accepts_any_bytes_like(self, impl: Any) -> None:
         data = "grüße 🎉".encode()

@@ -58,6 +58,12 @@ typedef void (*mask_fn)(const uint8_t *, uint8_t *, size_t, const unsigned char 
 
 #define AVX2 __attribute__((target("avx2")))
 
+/* From this size on, stores stream past the caches: source and result no longer fit a typical
+ * last level cache (32 MiB) together, and a store that skips the cache needs no read for
+ * ownership. Measured on such a machine: 27 GB/s instead of 15 at 16 MiB, but 27 instead of 48
+ * at 4 MiB; even at 8 MiB the cached stores win. (sysconf's L3 size is unreliable in VMs.) */
+#define STREAM_MIN ((size_t)12 << 20)
+
 AVX2 static void avx2_kernel(const uint8_t *src, uint8_t *dst, size_t len,
                              const unsigned char *key)
 {
@@ -68,6 +74,20 @@ AVX2 static void avx2_kernel(const uint8_t *src, uint8_t *dst, size_t len,
         i = head;
     }
     __m256i k = _mm256_set1_epi32((int)rotated_key(key, i));
+    if (len >= STREAM_MIN) {
+        /* Far larger than the caches: stream the stores past them (no read for ownership). */
+        for (; i + 128 <= len; i += 128) {
+            __m256i a = _mm256_loadu_si256((const __m256i *)(src + i));
+            __m256i b = _mm256_loadu_si256((const __m256i *)(src + i + 32));
+            __m256i c = _mm256_loadu_si256((const __m256i *)(src + i + 64));
+            __m256i d = _mm256_loadu_si256((const __m256i *)(src + i + 96));
+            _mm256_stream_si256((__m256i *)(dst + i), _mm256_xor_si256(a, k));
+            _mm256_stream_si256((__m256i *)(dst + i + 32), _mm256_xor_si256(b, k));
+            _mm256_stream_si256((__m256i *)(dst + i + 64), _mm256_xor_si256(c, k));
+            _mm256_stream_si256((__m256i *)(dst + i + 96), _mm256_xor_si256(d, k));
+        }
+        _mm_sfence();
+    }
     if (len >= 128) {
         for (; i + 128 <= len; i += 128) {
             __m256i a = _mm256_loadu_si256((const __m256i *)(src + i));

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-# cython: always_allow_keywords=False, binding=False
+# cython: always_allow_keywords=False, binding=False, auto_pickle=False
 """Compiled hot paths of wamp_websocket: XOR masking and incremental UTF-8 validation.
 
 Same behaviour as the pure-Python reference in ``_pure.py`` (one test class runs against

@@ -389,6 +389,22 @@ ptrdiff_t wsu8_validate(const unsigned char *p, size_t len, int *state)
         }
         i++;
     }
+    if (i < len && len - i < 64) {  /* short input: mostly plain ASCII, skip the setup */
+        size_t j = i;
+        while (j + 8 <= len) {
+            uint64_t word;
+            memcpy(&word, p + j, 8);
+            if (word & 0x8080808080808080ULL)
+                break;
+            j += 8;
+        }
+        while (j < len && p[j] < 0x80)
+            j++;
+        if (j == len) {
+            *state = s;
+            return -1;
+        }
+    }
     if (i < len && len - i >= VECTOR_MIN)
         i += kernel(p + i, len - i);
     *state = s;
