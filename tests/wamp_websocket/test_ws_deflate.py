@@ -293,3 +293,14 @@ def test_server_with_deflate_accepts_uncompressed_peers() -> None:
     assert server.per_message_compress is None
     server.receive_data(frame(1, b"plain"))
     assert server.events_received() == [MessageReceived(b"plain", False)]
+
+
+def test_prepared_messages_are_compressed_unless_told_not_to() -> None:
+    from wamp_websocket import prepare_message
+
+    pair = deflate_pair()
+    pair.server.send_prepared_message(prepare_message("squeeze " * 20))
+    pair.server.send_prepared_message(prepare_message("as is", do_not_compress=True))
+    frames = drain(pair.server).frames()
+    assert [f.rsv for f in frames] == [4, 0]
+    assert frames[1].payload == b"as is"

@@ -9,6 +9,7 @@ from wamp_websocket import (
     ProtocolError,
     ServerOptions,
     State,
+    prepare_message,
 )
 from ws_helpers import (
     MASK,
@@ -180,3 +181,16 @@ def test_raw_send_frame_for_tests() -> None:
     assert (sent.opcode, sent.fin, sent.rsv, sent.payload) == (1, False, 2, b"x")
     with pytest.raises(ValueError):
         server.send_frame(16)
+
+
+def test_prepared_messages_are_framed_once_and_sent_as_is() -> None:
+    # Autobahn's factory.prepareMessage / sendPreparedMessage, for broadcasting
+    prepared = prepare_message("to everyone")
+    servers = [open_server() for _ in range(3)]
+    for server in servers:
+        server.send_prepared_message(prepared)
+        assert drain(server).data == prepared.frame
+    client = open_client()  # a client masks: it frames the payload itself
+    client.send_prepared_message(prepare_message(b"\x01", is_binary=True))
+    (sent,) = drain(client).frames()
+    assert sent.masked and (sent.opcode, sent.payload) == (2, b"\x01")

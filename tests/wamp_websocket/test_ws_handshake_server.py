@@ -82,6 +82,15 @@ def test_request_in_single_bytes_and_pipelined_frames() -> None:
     assert events[1] == MessageReceived(b"early", False)
 
 
+def test_data_before_the_answer_is_bounded() -> None:
+    server = ServerConnection(ServerOptions(max_handshake_size=1000))
+    server.receive_data(request())
+    server.receive_data(frame(2, bytes(2000)))
+    assert drain(server).data.startswith(b"HTTP/1.1 400 ")
+    server.accept()  # the application answers late: nothing happens
+    assert server.state is State.CLOSED
+
+
 def test_accept_checks_the_subprotocol_and_the_state() -> None:
     server = ServerConnection()
     with pytest.raises(InvalidStateError):

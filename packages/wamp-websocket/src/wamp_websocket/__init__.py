@@ -9,6 +9,7 @@ options (``set_protocol_options(**camelCase)``).
 from __future__ import annotations
 
 from wamp_websocket.__about__ import __version__
+from wamp_websocket._sender import PreparedMessage, prepare_message
 from wamp_websocket._speedups_api import SPEEDUPS, Utf8Validator, apply_mask
 from wamp_websocket.client import DEFAULT_USERAGENT, ClientConnection
 from wamp_websocket.close import CloseCode
@@ -79,6 +80,7 @@ __all__ = [
     "PerMessageDeflateResponseAccept",
     "PingReceived",
     "PongReceived",
+    "PreparedMessage",
     "ProtocolError",
     "ProxyConnected",
     "ServerConnection",
@@ -92,5 +94,6 @@ __all__ = [
     "apply_mask",
     "create_url",
     "parse_url",
+    "prepare_message",
     "wildcards_to_patterns",
 ]

@@ -9,16 +9,44 @@ unpredictable keys) 1024 keys at a time.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from wamp_websocket._framing import frame_header
 from wamp_websocket._speedups_api import apply_mask
 from wamp_websocket.compress import PerMessageDeflate
 from wamp_websocket.exceptions import InvalidStateError
 
-__all__ = ["FrameWriter"]
+__all__ = ["FrameWriter", "PreparedMessage", "prepare_message"]
 
 BytesLike = bytes | bytearray | memoryview
 _POOL = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMessage:
+    """A message framed once, to send on many connections (Autobahn's ``PreparedMessage``).
+
+    ``frame`` is the unmasked, uncompressed frame; a connection that masks or compresses
+    frames the ``payload`` itself instead.
+    """
+
+    payload: bytes
+    is_binary: bool
+    do_not_compress: bool
+    frame: bytes
+
+
+def prepare_message(payload: BytesLike | str, is_binary: bool = False,
+                    do_not_compress: bool = False) -> PreparedMessage:
+    """Frame a message once (Autobahn's ``factory.prepareMessage``)."""
+    if isinstance(payload, str):
+        if is_binary:
+            raise TypeError("a binary message takes bytes, not str")
+        data = payload.encode("utf-8")
+    else:
+        data = bytes(payload)
+    head = frame_header(0x82 if is_binary else 0x81, len(data), None)
+    return PreparedMessage(data, is_binary, do_not_compress, head + data)
 
 
 class FrameWriter:
@@ -103,6 +131,13 @@ class FrameWriter:
             if start + size >= total:
                 head |= 0x80
             self._write_frame(head, data[start : start + size])
+
+    def _write_prepared(self, prepared: PreparedMessage, codec: PerMessageDeflate | None) -> None:
+        if self._mask_out or codec is not None or self._tx_left:
+            self._write_message(prepared.payload, prepared.is_binary, codec, 0)
+            return
+        self._check_no_stream()
+        self._out.append(prepared.frame)
 
     def _begin_message(self, is_binary: bool, codec: PerMessageDeflate | None) -> None:
         self._check_no_stream()

@@ -26,7 +26,7 @@ from wamp_websocket._framing import (
     NEED_DATA,
     FrameParser,
 )
-from wamp_websocket._sender import FrameWriter
+from wamp_websocket._sender import FrameWriter, PreparedMessage
 from wamp_websocket.close import build_close_payload, is_valid_close_code, parse_close_payload
 from wamp_websocket.compress import PerMessageDeflate
 from wamp_websocket.events import ConnectionClosed, Event, PingReceived, PongReceived
@@ -167,6 +167,12 @@ class Connection(FrameWriter):
         """
         self._check_open("send a message")
         self._write_message(payload, is_binary, self._codec_for(compress), fragment_size)
+
+    def send_prepared_message(self, prepared: PreparedMessage) -> None:
+        """Send a message made by :func:`prepare_message` (``sendPreparedMessage``)."""
+        self._check_open("send a message")
+        self._write_prepared(prepared, None if prepared.do_not_compress
+                             else self.per_message_compress)
 
     def send_ping(self, payload: BytesLike = b"") -> None:
         """Send a ping (RFC 6455 5.5.2); the payload is at most 125 bytes."""

@@ -80,6 +80,10 @@ class ServerConnection(Connection):
     def _receive_handshake(self, data: bytes | bytearray | memoryview) -> None:
         if self.request is not None:  # waiting for accept()/reject(): keep what follows
             self._early += data
+            if len(self._early) > self.options.max_handshake_size:
+                # RFC 6455 4.1: a client waits for the 101 before it sends frames
+                self._decided = True
+                self._http_error(400, "too much data before the handshake completed", [])
             return
         try:
             got = self._reader.feed(data)
