@@ -32,6 +32,7 @@ from wamp_core.auth import (
     AuthWampCra,
     AuthWampScram,
     create_authenticator,
+    hello_parameters,
 )
 from wamp_core.cryptosign import CryptosignKey
 from wamp_core.interfaces import IAuthenticator
@@ -438,3 +439,20 @@ def test_argument_types_are_checked() -> None:
         AuthAnonymous(authextra=[1])
     with pytest.raises(TypeError, match="'ticket' must be a str"):
         AuthTicket(ticket=b"t")
+
+
+def test_hello_parameters_merge_like_autobahn() -> None:
+    ticket = AuthTicket(authid="joe", ticket="t", authextra={"shared": 1})
+    cra = AuthWampCra(authid="joe", authrole="user", secret="s", authextra={"shared": 1})
+    scram = AuthScram(authid="joe", password="p")
+    methods, authid, authrole, authextra = hello_parameters([ticket, cra, scram])
+    assert methods == ["ticket", "wampcra", "scram"]
+    assert (authid, authrole) == ("joe", "user")
+    assert authextra == {"shared": 1, "nonce": scram.authextra["nonce"]}
+    assert hello_parameters([AuthAnonymous()]) == (["anonymous"], None, None, {})
+    with pytest.raises(ValueError, match="Inconsistent authids: joe ann"):
+        hello_parameters([ticket, AuthWampCra(authid="ann", secret="s")])
+    with pytest.raises(ValueError, match="Inconsistent authextra values for 'shared'"):
+        hello_parameters([ticket, AuthAnonymous(authextra={"shared": 2})])
+    with pytest.raises(ValueError, match="two authenticators for authmethod 'ticket'"):
+        hello_parameters([ticket, ticket])

@@ -23,6 +23,7 @@ from wamp_core.auth import (
     AuthWampCra,
     AuthWampScram,
     derive_scram_credential,
+    hello_parameters,
 )
 from wamp_core.cryptosign import CryptosignKey
 from wamp_core.router_auth import create_pending_auth
@@ -86,17 +87,9 @@ def join(
 ) -> tuple[Accept | Deny, str | None]:
     """(the router's final answer, the client's on_welcome verdict)."""
     by_name = {c.name: c for c in clients}
-    authextra: dict[str, Any] = {}
-    for client in clients:
-        authextra.update(client.authextra)
-    details = HelloDetails(
-        realm="realm1",
-        authmethods=[c.name for c in clients],
-        authid=next((c.authid for c in clients if c.authid), None),
-        authrole=next((c.authrole for c in clients if c.authrole), None),
-        authextra=wire(authextra),
-        pending_session=4242,
-    )
+    methods, authid, authrole, authextra = hello_parameters(clients)
+    details = HelloDetails(realm="realm1", authmethods=methods, authid=authid, authrole=authrole,
+                           authextra=wire(authextra), pending_session=4242)
     method = next((m for m in details.authmethods or [] if m in auth), None)
     if method is None:
         return Deny("wamp.error.no_auth_method", "no method"), None
