@@ -189,6 +189,14 @@ def test_peer_dropping_tcp_is_an_unclean_close() -> None:
     assert server.data_to_send() == [b""]
 
 
+def test_peer_dropping_tcp_while_we_close_is_unclean_and_ours() -> None:
+    server = open_server()
+    server.send_close(1000)
+    server.receive_eof()
+    event = closed_event(server.events_received())
+    assert (event.code, event.was_clean, event.initiated_by_peer) == (1006, False, False)
+
+
 def test_close_handshake_timeout_drops_the_connection() -> None:
     server = open_server()
     server.send_close(1000)

@@ -117,7 +117,7 @@ class Connection(FrameWriter):
             self._handshake_eof()
             return
         reason = "peer dropped the TCP connection without previous WebSocket closing handshake"
-        self._finish(1006, reason, False, True)
+        self._finish(1006, reason, False, self.state is State.OPEN)
 
     def events_received(self) -> list[Event]:
         """Drain the events produced so far."""
