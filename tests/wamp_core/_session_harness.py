@@ -160,3 +160,72 @@ def run(flavour: str, scenario: Scenario) -> Any:
     """Run ``scenario`` under ``flavour`` ("asyncio" or "twisted")."""
     harness = AsyncioHarness() if flavour == "asyncio" else TwistedHarness()
     return harness.run(scenario)
+
+
+# -- a scripted router at the other end of a memory pipe ---------------------------------
+
+ROUTER_ROLES: dict[str, Any] = {
+    "broker": {"features": {"pattern_based_subscription": True, "event_retention": True,
+                            "publisher_identification": True, "subscription_revocation": True}},
+    "dealer": {"features": {"call_canceling": True, "progressive_call_results": True,
+                            "progressive_call_invocations": True, "call_timeout": True,
+                            "caller_identification": True, "registration_revocation": True,
+                            "pattern_based_registration": True, "shared_registration": True}},
+}
+
+
+class ScriptedRouter:
+    """The router end of a pipe: records what the session sends; the test answers."""
+
+    def __init__(self) -> None:
+        self.received: list[Any] = []
+        self.transport: Any = None
+        self.closed: bool | None = None
+
+    def onOpen(self, transport: Any) -> None:
+        self.transport = transport
+
+    def onMessage(self, msg: Any) -> None:
+        self.received.append(msg)
+
+    def onClose(self, was_clean: bool) -> None:
+        self.closed = was_clean
+
+    def send(self, msg: Any) -> None:
+        self.transport.send(msg)
+
+    def expect(self, cls: type) -> Any:
+        """The next message the session sent, which must be a ``cls``."""
+        assert self.received, f"expected {cls.__name__}, the session sent nothing"
+        msg = self.received.pop(0)
+        assert isinstance(msg, cls), f"expected {cls.__name__}, got {msg!r}"
+        return msg
+
+    def nothing(self) -> None:
+        assert not self.received, f"unexpected messages from the session: {self.received!r}"
+
+
+def attach(h: Harness, session: Any, serializer: Any = None,
+           **pipe_kwargs: Any) -> tuple[ScriptedRouter, MemoryPipe]:
+    """Connect ``session`` (txaio API set from the harness) to a scripted router."""
+    session._txaio = h.api
+    router = ScriptedRouter()
+    pipe = h.pipe(serializer, **pipe_kwargs)
+    pipe.connect(session, router)
+    return router, pipe
+
+
+async def join(h: Harness, session: Any, serializer: Any = None, session_id: int = 4242,
+               roles: Any = None, **welcome: Any) -> tuple[ScriptedRouter, MemoryPipe]:
+    """Connect ``session``, answer its HELLO with WELCOME, and settle."""
+    from wamp_core.message import Hello, Welcome
+
+    router, pipe = attach(h, session, serializer)
+    await h.settle()
+    router.expect(Hello)
+    welcome.setdefault("realm", "realm1")
+    welcome.setdefault("authid", "joe")
+    welcome.setdefault("authrole", "user")
+    router.send(Welcome(session_id, ROUTER_ROLES if roles is None else roles, **welcome))
+    await h.settle()
+    return router, pipe

@@ -157,15 +157,19 @@ class Correlation:
         return self._send(message, _Pending(CALL, token, procedure, progress))
 
     def call_chunk(self, request: int, args: Any = None, kwargs: Any = None,
-                   final: bool = False) -> None:
-        """Queue the next CALL of progressive call ``request`` (``final``: the last one)."""
+                   final: bool = False, **attrs: Any) -> None:
+        """Queue the next CALL of progressive call ``request`` (``final``: the last one).
+
+        ``attrs``: only payload passthru keywords; every other option is frozen by
+        the first CALL (WAMP advanced profile, "Progressive Call Invocations")."""
         self._require_established("send progressive call arguments")
         pending = self._pending.get(request)
         if pending is None or pending.request_type != CALL or pending.abandoned:
             raise SessionNotReady(f"call {request} has ended; it takes no more arguments")
         if not pending.streaming:
             raise SessionNotReady(f"call {request} already sent its final arguments")
-        message = Call(request, pending.target, args, kwargs, progress=None if final else True)
+        message = Call(request, pending.target, args, kwargs, progress=None if final else True,
+                       **attrs)
         pending.streaming = not final
         self._out.append(message)
 
