@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from _router_helpers import RawClient, joined, make_router
-
 from wamp_core.message import (
     Error,
     Event,

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from _router_helpers import ALL_ROLES, RawClient, joined, make_router
-
 from wamp_core.message import (
     Abort,
     Call,

@@ -191,7 +191,7 @@ def _role(r: Report, role: Any, path: str) -> RoleConfig | None:
     if not isinstance(role, Mapping):
         r.error(path, f"must be an object, got {type_name(role)}")
         return None
-    r.keys(role, path, ("name", "permissions", "id"))
+    r.keys(role, path, ("name", "permissions", "id", "authorizer"))
     if "authorizer" in role:
         r.error(f"{path}.authorizer", "dynamic authorizers are not supported; "
                                       "give the role static 'permissions'")

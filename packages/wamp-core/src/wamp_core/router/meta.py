@@ -15,7 +15,8 @@ Arguments, results and errors follow the spec and Crossbar.io:
   ``wamp.subscription`` (``list_subscribers``, ``count_subscribers``,
   ``remove_subscriber``; ``match`` returns every matching subscription).
 
-Events: ``wamp.session.on_join(details)``, ``wamp.session.on_leave(session)``
+Events are sent after the answer to the message that caused them (as
+Crossbar.io does): ``wamp.session.on_join(details)``, ``wamp.session.on_leave(session)``
 (one argument, as Crossbar.io sends it), ``wamp.registration.on_create(session,
 details)``, ``on_register(session, id)``, ``on_unregister(session, id)``,
 ``on_delete(session, id)``, and ``wamp.subscription.on_create``,
@@ -76,10 +77,15 @@ class MetaApi:
     # -- events ------------------------------------------------------------------
 
     def event(self, topic: str, *args: Any) -> None:
-        self._realm.broker.publish_meta(topic, list(args))
+        """Publish a meta event once the message being routed is done (after its answer)."""
+        broker = self._realm.broker
+        if broker.match(topic):
+            payload = list(args)
+            self._realm.router.defer(lambda: broker.publish_meta(topic, payload))
 
     def joined(self, session: RouterSession) -> None:
-        self.event("wamp.session.on_join", session.details().marshal())
+        if self._realm.broker.match("wamp.session.on_join"):
+            self.event("wamp.session.on_join", session.details().marshal())
 
     def left(self, session: RouterSession) -> None:
         self.event("wamp.session.on_leave", session.session_id)
