@@ -205,11 +205,11 @@ class ScriptedRouter:
         assert not self.received, f"unexpected messages from the session: {self.received!r}"
 
 
-def attach(h: Harness, session: Any, serializer: Any = None,
-           **pipe_kwargs: Any) -> tuple[ScriptedRouter, MemoryPipe]:
+def attach(h: Harness, session: Any, serializer: Any = None, router: Any = None,
+           **pipe_kwargs: Any) -> tuple[Any, MemoryPipe]:
     """Connect ``session`` (txaio API set from the harness) to a scripted router."""
     session._txaio = h.api
-    router = ScriptedRouter()
+    router = ScriptedRouter() if router is None else router
     pipe = h.pipe(serializer, **pipe_kwargs)
     pipe.connect(session, router)
     return router, pipe

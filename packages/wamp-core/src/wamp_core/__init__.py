@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wamp_core.__about__ import __version__
+from wamp_core.decorators import error, register, subscribe
 from wamp_core.exception import (
     ApplicationError,
     Error,
@@ -46,4 +47,7 @@ __all__ = [
     "SubscribeOptions",
     "TransportLost",
     "__version__",
+    "error",
+    "register",
+    "subscribe",
 ]

@@ -125,8 +125,13 @@ class PubSubMixin(BaseSession):
         record = SubscribeRequest(None, topic, self._api.create_future(), handler)
         attrs = options.message_attr() if options is not None else {}
         record.request_id = self._machine.subscribe(topic, token=record, **attrs)
-        self._flush_request(record.request_id)
+        # Counted before sending: a synchronous transport may deliver the answer at once.
         self._subscribing[topic] = self._subscribing.get(topic, 0) + 1
+        try:
+            self._flush_request(record.request_id)
+        except Exception:
+            self._subscribing[topic] -= 1
+            raise
         return record.on_reply
 
     def _on_subscribe_reply(self, reply: Any) -> None:

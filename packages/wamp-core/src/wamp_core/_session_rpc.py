@@ -105,7 +105,7 @@ class CallerMixin(BaseSession):
                                      token=record, progress=progress, **attrs)
         record.request_id = request
         self._flush_request(request)
-        if timeout:
+        if timeout and not record.finished:
             record.timer = self._call_later(timeout, self._call_timed_out, record)
         return record
 

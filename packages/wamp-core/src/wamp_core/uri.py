@@ -17,9 +17,9 @@ The rules (WAMP basic profile, "Identifiers" / "URIs"):
 
 Checks use precompiled regular expressions behind a bounded cache of URIs
 already found valid, so the URIs a session uses over and over cost one dict
-lookup. The decorators (``register``, ``subscribe``, ``error``) and ``Pattern``
-of Autobahn's ``autobahn.wamp.uri`` belong to this module too and come with the
-application layer.
+lookup. The decorators (``register``, ``subscribe``, ``error``), ``Pattern`` and
+``convert_starred_uri`` of Autobahn's ``autobahn.wamp.uri`` are re-exported from
+:mod:`wamp_core.decorators`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from wamp_core.decorators import Pattern, convert_starred_uri, error, register, subscribe
 from wamp_core.exception import InvalidUriError
 
 __all__ = [
@@ -34,16 +35,21 @@ __all__ = [
     "MATCH_POLICIES",
     "MATCH_PREFIX",
     "MATCH_WILDCARD",
+    "Pattern",
     "check_or_raise_realm_name",
     "check_or_raise_uri",
     "check_pattern",
     "check_realm",
     "check_uri",
+    "convert_starred_uri",
+    "error",
     "identify_realm_name_category",
     "is_reserved_uri",
     "is_valid_pattern",
     "is_valid_realm",
     "is_valid_uri",
+    "register",
+    "subscribe",
 ]
 
 MATCH_EXACT: Final = "exact"
