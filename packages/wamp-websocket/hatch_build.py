@@ -89,7 +89,7 @@ def remove_in_place(package: Path) -> None:
 def compile_flags() -> list[str]:
     if sys.platform == "win32":
         return ["/O2"]
-    return ["-O3", "-Wno-unused-function"]
+    return ["-O3", "-g0", "-Wno-unused-function"]
 
 
 def compile_extensions(root: Path, package: Path, modules: list[str]
@@ -102,6 +102,7 @@ def compile_extensions(root: Path, package: Path, modules: list[str]
     flags = compile_flags()
     name, sources = SPEEDUPS
     extensions = [Extension(f"{PACKAGE}.{name}", [str(package / s) for s in sources],
+                            depends=[str(h) for h in sorted(package.glob("_*.h"))],
                             include_dirs=[str(package)], extra_compile_args=flags)]
     for module in modules:
         source = package / f"{module}.py"

@@ -70,7 +70,7 @@ class PinnedKernels:
 def kernel_params() -> list[Any]:
     """The compiled module once per C kernel this CPU can run (vector and portable ones)."""
     params = []
-    for mask, utf8 in (("words", "sse4.1"), ("words", "scalar")):
+    for mask, utf8 in (("sse2", "sse4.1"), ("words", "scalar")):
         available = COMPILED is not None
         if available:
             try:

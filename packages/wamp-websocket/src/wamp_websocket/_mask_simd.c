@@ -3,7 +3,8 @@
  * The key repeated to 8 bytes (or 32 with AVX2) masks a whole word at a time. With AVX2 the
  * destination is first brought to a 32-byte boundary, the key rotated to match, and the body
  * runs 128 bytes per iteration with aligned stores; the rest goes 8 bytes, then 1 byte, at a
- * time. The AVX2 kernel is chosen at run time; the portable one is plain C on 64-bit words.
+ * time. The AVX2 kernel is chosen at run time, else SSE2 (part of x86-64); elsewhere the
+ * portable kernel is plain C on 64-bit words (which compilers vectorise, e.g. NEON).
  */
 #include "_mask_simd.h"
 
@@ -111,6 +112,27 @@ AVX2 static void avx2_kernel(const uint8_t *src, uint8_t *dst, size_t len,
     }
     mask_words(src + i, dst + i, len - i, rotated_key(key, i));
 }
+
+/* SSE2 is part of x86-64: 16 bytes at a time, 64 per iteration, unaligned. */
+static void sse2_kernel(const uint8_t *src, uint8_t *dst, size_t len, const unsigned char *key)
+{
+    __m128i k = _mm_set1_epi32((int)rotated_key(key, 0));
+    size_t i = 0;
+    for (; i + 64 <= len; i += 64) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(src + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(src + i + 16));
+        __m128i c = _mm_loadu_si128((const __m128i *)(src + i + 32));
+        __m128i d = _mm_loadu_si128((const __m128i *)(src + i + 48));
+        _mm_storeu_si128((__m128i *)(dst + i), _mm_xor_si128(a, k));
+        _mm_storeu_si128((__m128i *)(dst + i + 16), _mm_xor_si128(b, k));
+        _mm_storeu_si128((__m128i *)(dst + i + 32), _mm_xor_si128(c, k));
+        _mm_storeu_si128((__m128i *)(dst + i + 48), _mm_xor_si128(d, k));
+    }
+    for (; i + 16 <= len; i += 16)
+        _mm_storeu_si128((__m128i *)(dst + i),
+                         _mm_xor_si128(_mm_loadu_si128((const __m128i *)(src + i)), k));
+    mask_words(src + i, dst + i, len - i, rotated_key(key, i));
+}
 #endif
 
 static mask_fn kernel = words_kernel;
@@ -127,6 +149,11 @@ int wsmask_set_kernel(const char *name)
         kernel_name = "avx2";
         return 0;
     }
+    if (strcmp(name, "sse2") == 0) {
+        kernel = sse2_kernel;
+        kernel_name = "sse2";
+        return 0;
+    }
 #endif
     if (strcmp(name, "words") == 0) {
         kernel = words_kernel;
@@ -138,7 +165,7 @@ int wsmask_set_kernel(const char *name)
 
 const char *wsmask_kernel(void)
 {
-    if (!chosen && wsmask_set_kernel("avx2") != 0)
+    if (!chosen && wsmask_set_kernel("avx2") != 0 && wsmask_set_kernel("sse2") != 0)
         wsmask_set_kernel("words");
     return kernel_name;
 }

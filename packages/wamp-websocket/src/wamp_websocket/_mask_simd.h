@@ -8,7 +8,7 @@
 void wsmask_apply(const unsigned char *src, unsigned char *dst, size_t len,
                   const unsigned char key[4]);
 
-/* Which kernel wsmask_apply uses on this CPU: "avx2" or "words". */
+/* Which kernel wsmask_apply uses on this CPU: "avx2", "sse2" or "words". */
 const char *wsmask_kernel(void);
 
 /* Force a kernel by name (for tests and benchmarks); returns 0, or -1 if the CPU lacks it. */

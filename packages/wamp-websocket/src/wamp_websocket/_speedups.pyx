@@ -147,7 +147,7 @@ def kernels():
 def use_kernels(mask=None, utf8=None):
     """Force kernels by name (tests and benchmarks); ValueError if this CPU lacks one.
 
-    Masking: ``"avx2"`` or ``"words"``; UTF-8: ``"avx2"``, ``"sse4.1"`` or ``"scalar"``.
+    Masking: ``"avx2"``, ``"sse2"`` or ``"words"``; UTF-8: ``"avx2"``, ``"sse4.1"`` or ``"scalar"``.
     """
     if mask is not None and wsmask_set_kernel(mask.encode()) != 0:
         raise ValueError(f"masking kernel {mask!r} is not available on this CPU")
