@@ -1,0 +1,226 @@
+"""Router cost without sockets: routed calls and events, fan-out, scale of subscriptions.
+
+    python benchmarks/router.py [--quick] [--serializers json,msgpack]
+
+Everything runs in this process over transports that serialize what the router
+sends (as a real transport would, once per message and serializer thanks to the
+message cache) and keep the bytes; clients feed serialized bytes to
+``RouterSession.receive_payload``, so the figures include parsing what comes
+in, routing, and serializing what goes out: the router's share of the CPU,
+without framing and sockets. Times are CPU microseconds (best of several rounds).
+
+1. routed call (CALL in, INVOCATION out, YIELD in, RESULT out) and routed event
+   (PUBLISH in, EVENT out), per serializer;
+2. fan-out of one PUBLISH to 10 .. 10,000 subscribers: cost per delivered event;
+3. publish and call cost with 10 .. 100,000 exact, prefix and wildcard
+   subscriptions or registrations in the realm (the cost must not grow).
+
+The comparison with Crossbar.io under the same client load over real sockets
+needs a framework package serving the router: :func:`socket_comparison` is the
+place for it (the framework issues fill it in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _util import environment, rate
+from wamp_core.message import Call, Hello, Invocation, Publish, Register, Subscribe
+from wamp_core.router import Limits, Router, RouterSession
+from wamp_core.serializer import create_transport_serializer
+
+ROLES = {"publisher": {}, "subscriber": {}, "caller": {"call_canceling": True},
+         "callee": {"call_canceling": True}}
+
+
+class SinkTransport:
+    """Serializes what the router sends and keeps the last bytes (no framing, no socket)."""
+
+    __slots__ = ("count", "last", "ser", "transport_details")
+
+    def __init__(self, ser: Any) -> None:
+        self.ser = ser
+        self.count = 0
+        self.last: Any = None
+        self.transport_details = None
+
+    def send(self, msg: Any) -> None:
+        self.last = self.ser.serialize(msg)
+        self.count += 1
+
+    def close(self) -> None:
+        pass
+
+
+class CalleeTransport(SinkTransport):
+    """Also remembers the request ID of the last INVOCATION."""
+
+    __slots__ = ("request",)
+
+    def __init__(self, ser: Any) -> None:
+        super().__init__(ser)
+        self.request = 0
+
+    def send(self, msg: Any) -> None:
+        if type(msg) is Invocation:
+            self.request = msg.request
+        self.last = self.ser.serialize(msg)
+        self.count += 1
+
+
+def _join(router: Router, transport: SinkTransport) -> RouterSession:
+    session = router.session()
+    session.onOpen(transport)
+    session.onMessage(Hello("realm1", ROLES))
+    return session
+
+
+def _bytes(ser: Any, msg: Any) -> bytes:
+    data: bytes = ser.serialize(msg)[0]
+    return data
+
+
+def _router() -> Router:
+    return Router(limits=Limits(max_subscriptions=10**6, max_registrations=10**6))
+
+
+def routed_call_us(ser_id: str, seconds: float) -> float:
+    """CPU microseconds per routed call (CALL+YIELD in, INVOCATION+RESULT out)."""
+    ser = create_transport_serializer(ser_id)
+    router = _router()
+    callee_t = CalleeTransport(ser)
+    callee = _join(router, callee_t)
+    callee.onMessage(Register(1, "com.example.add"))
+    caller = _join(router, SinkTransport(ser))
+    call = _bytes(ser, Call(1, "com.example.add", args=[2, 3]))
+    objser = ser._serializer
+    binary = ser.BINARY
+    yield_list = [70, 0, {}, [5]]
+
+    def one() -> None:
+        caller.receive_payload(call, ser, binary)
+        yield_list[1] = callee_t.request  # the callee's answer (its serialization is small)
+        callee.receive_payload(objser.serialize(yield_list), ser, binary)
+
+    return 1e6 / rate(one, seconds=seconds)
+
+
+def routed_event_us(ser_id: str, seconds: float) -> float:
+    """CPU microseconds per routed event (PUBLISH in, EVENT out, one subscriber)."""
+    ser = create_transport_serializer(ser_id)
+    router = _router()
+    sub = _join(router, SinkTransport(ser))
+    sub.onMessage(Subscribe(1, "com.example.topic"))
+    pub = _join(router, SinkTransport(ser))
+    data = _bytes(ser, Publish(1, "com.example.topic", args=["hello", 42]))
+    binary = ser.BINARY
+    return 1e6 / rate(lambda: pub.receive_payload(data, ser, binary), seconds=seconds)
+
+
+def fanout_us(n: int, ser_id: str, seconds: float) -> tuple[float, float]:
+    """(microseconds per publish, microseconds per delivered event) with ``n`` subscribers."""
+    ser = create_transport_serializer(ser_id)
+    router = _router()
+    for _ in range(n):
+        _join(router, SinkTransport(ser)).onMessage(Subscribe(1, "com.example.fanout"))
+    pub = _join(router, SinkTransport(ser))
+    data = _bytes(ser, Publish(1, "com.example.fanout", args=["hello", 42]))
+    per_publish = 1e6 / rate(lambda: pub.receive_payload(data, ser, ser.BINARY),
+                             seconds=seconds, repeat=3)
+    return per_publish, per_publish / n
+
+
+def _patterns(kind: str, n: int) -> list[tuple[str, str]]:
+    if kind == "exact":
+        return [(f"com.example.topic{i}", "exact") for i in range(n)]
+    if kind == "prefix":
+        return [(f"com.example.p{i}.", "prefix") for i in range(n)]
+    return [(f"com.example..w{i}", "wildcard") for i in range(n)]
+
+
+_TARGET = {"exact": "com.example.topic7", "prefix": "com.example.p7.x",
+           "wildcard": "com.example.any.w7"}
+
+
+def scale_us(kind: str, n: int, ser_id: str, seconds: float) -> tuple[float, float]:
+    """(publish us, call us) with ``n`` subscriptions and ``n`` registrations of ``kind``."""
+    ser = create_transport_serializer(ser_id)
+    router = _router()
+    holder_t = CalleeTransport(ser)
+    holder = _join(router, holder_t)
+    for i, (uri, match) in enumerate(_patterns(kind, n)):
+        holder.onMessage(Subscribe(i + 1, uri, match=match))
+        holder.onMessage(Register(i + 1, uri, match=match))
+    client = _join(router, SinkTransport(ser))
+    binary = ser.BINARY
+    pub = _bytes(ser, Publish(1, _TARGET[kind], args=[1]))
+    publish = 1e6 / rate(lambda: client.receive_payload(pub, ser, binary), seconds=seconds,
+                         repeat=3)
+    call = _bytes(ser, Call(1, _TARGET[kind], args=[1]))
+    objser = ser._serializer
+    yield_list = [70, 0, {}, [5]]
+
+    def one() -> None:
+        client.receive_payload(call, ser, binary)
+        yield_list[1] = holder_t.request
+        holder.receive_payload(objser.serialize(yield_list), ser, binary)
+
+    return publish, 1e6 / rate(one, seconds=seconds, repeat=3)
+
+
+def socket_comparison() -> None:
+    """Our router and Crossbar.io under the same client load over real sockets.
+
+    To be filled in by the framework issues once ``wamp_asyncio``/``wamp_twisted``
+    serve the router: start Crossbar.io (``crossbar start --cbdir DIR``, every
+    endpoint on 127.0.0.1) and our router with the same ``config.json``, drive
+    both with the same clients (RawSocket + msgpack, WebSocket + JSON), and
+    report router CPU microseconds per routed call and per delivered event
+    (the router process's CPU time over the run divided by the count).
+    """
+    print("\nsocket comparison with Crossbar.io: needs a framework package serving the "
+          "router (not run)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs, fewer sizes")
+    parser.add_argument("--serializers", default="json,msgpack")
+    args = parser.parse_args(argv)
+    seconds = 0.05 if args.quick else 0.25
+    sers = args.serializers.split(",")
+    print(f"wamp_core.router in memory; {environment()}")
+    print("CPU microseconds (best of several rounds); in: parse, route; out: serialize\n")
+
+    print("1. routed call and event")
+    for ser_id in sers:
+        print(f"  {ser_id:8}  call {routed_call_us(ser_id, seconds):6.2f} us   "
+              f"event {routed_event_us(ser_id, seconds):6.2f} us")
+
+    print("\n2. fan-out of one publish (msgpack)")
+    sizes = (10, 100, 1000) if args.quick else (10, 100, 1000, 10000)
+    for n in sizes:
+        per_pub, per_event = fanout_us(n, "msgpack", seconds)
+        print(f"  {n:>6} subscribers  {per_pub:10.1f} us per publish  "
+              f"{per_event:6.3f} us per delivered event")
+
+    print("\n3. publish / call cost with N subscriptions and registrations (msgpack)")
+    counts = (10, 1000, 10000) if args.quick else (10, 1000, 10000, 100000)
+    for kind in ("exact", "prefix", "wildcard"):
+        for n in counts:
+            started = time.process_time()
+            publish, call = scale_us(kind, n, "msgpack", seconds)
+            setup = time.process_time() - started
+            print(f"  {kind:8} N={n:>6}  publish {publish:6.2f} us   call {call:6.2f} us"
+                  f"   (run {setup:.1f} s)")
+    socket_comparison()
+
+
+if __name__ == "__main__":
+    main()
