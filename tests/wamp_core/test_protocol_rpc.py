@@ -127,7 +127,7 @@ def test_call_errors(flavour: str) -> None:
 
 def test_define_misuse() -> None:
     s = ApplicationSession()
-    with pytest.raises(RuntimeError, match="no @wamp.error"):
+    with pytest.raises(RuntimeError, match=r"no @wamp\.error"):
         s.define(ValueError)
 
     @wamp.error("com.x")

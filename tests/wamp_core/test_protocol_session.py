@@ -145,7 +145,7 @@ def test_router_goodbye_is_answered(flavour: str) -> None:
 def test_abort_on_join(flavour: str) -> None:
     async def scenario(h: Harness) -> None:
         s = Recording()
-        router, pipe = attach(h, s)
+        router, _pipe = attach(h, s)
         await h.settle()
         router.expect(Hello)
         router.send(Abort("wamp.error.no_such_realm", "realm 'realm1' does not exist"))
@@ -163,7 +163,7 @@ def test_abort_on_join(flavour: str) -> None:
 def test_transport_lost_while_joined(flavour: str) -> None:
     async def scenario(h: Harness) -> None:
         s = Recording()
-        router, pipe = await join(h, s)
+        _router, pipe = await join(h, s)
         pending = s.call("com.x")
         await h.settle()
         pipe.server.abort()
@@ -184,7 +184,7 @@ def test_transport_lost_while_joined(flavour: str) -> None:
 def test_transport_lost_while_joining_only_disconnects(flavour: str) -> None:
     async def scenario(h: Harness) -> None:
         s = Recording()
-        router, pipe = attach(h, s)
+        _router, pipe = attach(h, s)
         await h.settle()
         pipe.server.close()
         await h.settle()
@@ -199,7 +199,7 @@ def test_disconnect_event_gets_was_clean(flavour: str) -> None:
         s = ApplicationSession()
         seen: list[Any] = []
         s.on("disconnect", lambda session, was_clean: seen.append((session, was_clean)))
-        router, pipe = await join(h, s)
+        _router, pipe = await join(h, s)
         pipe.client.abort()
         await h.settle()
         assert seen == [(s, False)]
@@ -288,7 +288,7 @@ def test_errors_in_hooks_and_listeners_are_logged(flavour: str,
         ready: list[Any] = []
         s.on("join", lambda *a: 1 / 0)
         s.on("ready", lambda session: ready.append(session))
-        router, pipe = await join(h, s)
+        router, _pipe = await join(h, s)
         assert ready == [s]  # 'ready' still fires after a failed onJoin
         result = s.call("com.still.works")
         await h.settle()
@@ -314,7 +314,7 @@ def test_coroutine_hooks(flavour: str) -> None:
         s = Async()
         ready: list[Any] = []
         s.on("ready", ready.append)
-        router, pipe = await join(h, s)
+        router, _pipe = await join(h, s)
         call = router.expect(Call)
         assert ready == []  # onJoin has not finished
         router.send(Result(call.request, [42]))
@@ -333,7 +333,7 @@ def test_misuse_raises(flavour: str, caplog: pytest.LogCaptureFixture) -> None:
         s = ApplicationSession()
         with pytest.raises(TransportLost):
             s.call("com.x")
-        router, pipe = attach(h, s)
+        router, _pipe = attach(h, s)
         await h.settle()
         router.expect(Hello)
         with pytest.raises(SessionNotReady):
@@ -368,7 +368,7 @@ def test_leave_when_not_joined(flavour: str, caplog: pytest.LogCaptureFixture) -
 def test_leave_twice_sends_one_goodbye(flavour: str) -> None:
     async def scenario(h: Harness) -> None:
         s = ApplicationSession()
-        router, pipe = await join(h, s)
+        router, _pipe = await join(h, s)
         first, second = s.leave(), s.leave()
         await h.settle()
         router.expect(Goodbye)
