@@ -171,7 +171,7 @@ def test_type_check() -> None:
     assert info.value.error == "wamp.error.type_check_error"
     assert info.value.args == ("'a' expected type=int got=str, "
                                "'b' expected type=str | NoneType got=int",)
-    with pytest.raises(TypeCheckError, match="'c' expected type=list | NoneType got=dict"):
+    with pytest.raises(TypeCheckError, match=r"'c' expected type=list \| NoneType got=dict"):
         checked(1, c={})
     with pytest.raises(TypeCheckError, match="missing a required argument"):
         checked()
