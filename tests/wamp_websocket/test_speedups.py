@@ -261,6 +261,14 @@ class TestSpeedups:
         validator.reset()
         assert validator.validate(b"ok") == (True, True, 2, 2)
 
+    def test_answers_kept_by_the_caller_stay_unchanged(self, impl: Any) -> None:
+        # (The compiled validator reuses its answer tuple only when nobody else holds it.)
+        validator = impl.Utf8Validator()
+        kept = [validator.validate(b"ab"), validator.validate(b"\xe2\x82")]
+        validator.validate(b"\xac")  # dropped at once
+        assert validator.validate(b"\xff") == (False, False, 0, 5)
+        assert kept == [(True, True, 2, 2), (True, False, 2, 4)]
+
     @pytest.mark.parametrize(("sequence", "bad"), INVALID_SEQUENCES)
     def test_invalid_sequences_at_exact_index(self, impl: Any, sequence: bytes,
                                               bad: int) -> None:

@@ -11,11 +11,64 @@ pick AVX2 or SSE4.1 code at run time when the CPU has it. Import it through
 cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_XDECREF
 
 
 cdef extern from "Python.h":
     # Declared here to get a plain pointer back (a new, uninitialised bytes object).
     object PyBytes_FromStringAndSize(const char *v, Py_ssize_t n)
+
+cdef extern from *:
+    """
+    /* The 4-tuple answer of Utf8Validator.validate. When the previous answer is referenced by
+     * the validator alone (the caller unpacked and dropped it, the usual case), its items are
+     * replaced in place instead of building a new tuple, as CPython's zip() does with its
+     * result tuples. Not on free-threaded builds, where a reference count proves nothing. */
+    static PyObject *wsu8_answer(PyObject **cache, int valid, int complete,
+                                 Py_ssize_t current, Py_ssize_t total)
+    {
+        PyObject *items[4];
+        PyObject *t = *cache;
+        items[0] = valid ? Py_True : Py_False;
+        items[1] = complete ? Py_True : Py_False;
+        Py_INCREF(items[0]);
+        Py_INCREF(items[1]);
+        items[2] = PyLong_FromSsize_t(current);
+        items[3] = items[2] ? PyLong_FromSsize_t(total) : NULL;
+        if (items[3] == NULL) {
+            Py_DECREF(items[0]);
+            Py_DECREF(items[1]);
+            Py_XDECREF(items[2]);
+            return NULL;
+        }
+    #ifndef Py_GIL_DISABLED
+        if (t != NULL && Py_REFCNT(t) == 1) {
+            for (int i = 0; i < 4; i++) {
+                PyObject *old = PyTuple_GET_ITEM(t, i);
+                PyTuple_SET_ITEM(t, i, items[i]);
+                Py_DECREF(old);
+            }
+            Py_INCREF(t);
+            return t;
+        }
+    #endif
+        t = PyTuple_New(4);
+        if (t == NULL) {
+            for (int i = 0; i < 4; i++)
+                Py_DECREF(items[i]);
+            return NULL;
+        }
+        for (int i = 0; i < 4; i++)
+            PyTuple_SET_ITEM(t, i, items[i]);
+        Py_XDECREF(*cache);
+        Py_INCREF(t);
+        *cache = t;
+        return t;
+    }
+    """
+    object wsu8_answer(PyObject **cache, int valid, int complete, Py_ssize_t current,
+                       Py_ssize_t total)
 
 cdef extern from "_mask_simd.h":
     void wsmask_apply(const unsigned char *src, unsigned char *dst, size_t length,
@@ -101,20 +154,25 @@ cdef class Utf8Validator:
 
     cdef int _state
     cdef Py_ssize_t _total
+    cdef PyObject *_answer  # the last answer (a strong reference), reused when possible
 
     def __cinit__(self):
         self._state = WSU8_ACCEPT
         self._total = 0
+        self._answer = NULL
+
+    def __dealloc__(self):
+        Py_XDECREF(self._answer)
 
     def reset(self):
         """Start validating a new, independent input."""
         self._state = WSU8_ACCEPT
         self._total = 0
 
-    cdef tuple _feed(self, const unsigned char *data, Py_ssize_t length):
+    cdef object _feed(self, const unsigned char *data, Py_ssize_t length):
         cdef ptrdiff_t bad
         if self._state == WSU8_REJECT:
-            return (False, False, 0, self._total)
+            return wsu8_answer(&self._answer, False, False, 0, self._total)
         if length >= NOGIL_MIN:
             with nogil:
                 bad = wsu8_validate(data, <size_t>length, &self._state)
@@ -122,9 +180,10 @@ cdef class Utf8Validator:
             bad = wsu8_validate(data, <size_t>length, &self._state)
         if bad >= 0:
             self._total += bad
-            return (False, False, bad, self._total)
+            return wsu8_answer(&self._answer, False, False, bad, self._total)
         self._total += length
-        return (True, self._state == WSU8_ACCEPT, length, self._total)
+        return wsu8_answer(&self._answer, True, self._state == WSU8_ACCEPT, length,
+                           self._total)
 
     def validate(self, data):
         """Validate the next chunk of the input; see the class docstring for the result."""
