@@ -3,7 +3,8 @@
 Each uses the compiled path of its library (``msgpack``'s C packer and
 unpacker, ``cbor2``'s native module, ``py-ubjson``'s C extension) and lets the
 library decide how values outside JSON's model travel (integers beyond 64 bits,
-NaN, extension types, tags).
+NaN, extension types, tags). A MessagePack payload must hold exactly one
+value; CBOR and UBJSON, like their libraries, ignore octets after the first.
 
 Batched mode (spec: WAMP-over-Batched-WebSocket): every message is preceded by
 its length as a 4-octet big-endian unsigned integer, and a payload carries any
@@ -23,6 +24,7 @@ from zope.interface import implementer  # type: ignore[import-untyped]
 
 from wamp_core.exception import SerializationError
 from wamp_core.interfaces import IObjectSerializer
+from wamp_core.serializer._common import Buffer, EncoderKey, frame_record, split_records
 
 __all__ = [
     "CBORObjectSerializer",
@@ -37,74 +39,53 @@ try:
 except ImportError:  # the "ubjson" extra is not installed
     _ubjson = None
 
-_LENGTH = struct.Struct(">I")
-_pack_length = _LENGTH.pack
-_unpack_length = _LENGTH.unpack_from
-_MAX_RECORD = 0xFFFFFFFF
-
-Buffer = bytes | bytearray | memoryview
-
 
 def ubjson_available() -> bool:
     """Whether py-ubjson (the ``ubjson`` extra) is installed."""
     return _ubjson is not None
 
 
-def split_records(payload: Buffer, loads: Callable[[Any], Any]) -> list[Any]:
-    """Decode every length-prefixed record of a batched payload with ``loads``."""
-    view = memoryview(payload)
-    end = len(view)
-    out = []
-    pos = 0
-    while pos < end:
-        if pos + 4 > end:
-            raise SerializationError(f"batched payload: truncated length prefix at offset {pos}")
-        (size,) = _unpack_length(view, pos)
-        pos += 4
-        if pos + size > end:
-            raise SerializationError(
-                f"batched payload: record of {size} octets at offset {pos} "
-                f"runs past the end ({end} octets)"
-            )
-        out.append(loads(view[pos:pos + size]))
-        pos += size
-    if not out:
-        raise SerializationError("batched payload: no message")
-    return out
+def require_ubjson() -> Any:
+    """The py-ubjson module, or :class:`ImportError` naming the extra to install."""
+    if _ubjson is None:
+        raise ImportError(
+            "the UBJSON serializer needs py-ubjson: pip install 'wamp-core[ubjson]'"
+        )
+    return _ubjson
 
 
-def frame_record(data: bytes) -> bytes:
-    """Prefix one serialized record with its length (batched mode)."""
-    if len(data) > _MAX_RECORD:
-        raise SerializationError(f"record of {len(data)} octets is too long for batched mode")
-    return _pack_length(len(data)) + data
+class BinaryObjectSerializer:
+    """Framing and error handling over a library's ``dumps`` and ``loads``.
 
-
-class _BinaryObjectSerializer:
-    """Shared framing and error handling; subclasses set ``_dumps`` and ``_loads``."""
+    ``_cache_key.serialize`` and ``_decode_single`` are the bare functions
+    (library exceptions escape them) that the message serializers call on
+    their fast path; ``serialize`` and ``unserialize`` wrap them.
+    """
 
     NAME = ""
     BINARY = True
     _LABEL = ""
 
-    def __init__(self, batched: bool = False) -> None:
+    def __init__(self, batched: bool, dumps: Callable[[Any], bytes],
+                 loads: Callable[[Any], Any]) -> None:
         self._batched = bool(batched)
-
-    def _dumps(self, obj: Any) -> bytes:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _loads(self, data: Buffer) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
+        self._loads = loads
+        if self._batched:
+            self._cache_key = EncoderKey(f"{self.NAME}.batched",
+                                         lambda obj: frame_record(dumps(obj)))
+            self._decode_single: Callable[[Any], Any] | None = None
+        else:
+            self._cache_key = EncoderKey(self.NAME, dumps)
+            self._decode_single = loads
 
     def serialize(self, obj: Any) -> bytes:
         """Return ``obj`` serialized (length-prefixed when batched)."""
         try:
-            data = self._dumps(obj)
+            return self._cache_key.serialize(obj)
+        except SerializationError:
+            raise
         except Exception as exc:
             raise SerializationError(f"cannot serialize to {self._LABEL}: {exc}") from exc
-        if self._batched:
-            return frame_record(data)
-        return data
 
     def unserialize(self, payload: Buffer) -> list[Any]:
         """Return the objects in ``payload`` (one, or every record when batched)."""
@@ -119,40 +100,29 @@ class _BinaryObjectSerializer:
 
 
 @implementer(IObjectSerializer)
-class MsgPackObjectSerializer(_BinaryObjectSerializer):
+class MsgPackObjectSerializer(BinaryObjectSerializer):
     """MessagePack with the str/bin distinction (``use_bin_type``), strings read as str."""
 
     NAME = "msgpack"
     _LABEL = "MessagePack"
 
     def __init__(self, batched: bool = False) -> None:
-        super().__init__(batched)
-        # One packer per serializer: packb() would build one per call.
-        self._dumps = msgpack.Packer(use_bin_type=True).pack  # type: ignore[method-assign]
-
-    @staticmethod
-    def _loads(data: Buffer) -> Any:
-        # Trailing octets raise ExtraData; containers claiming more items
-        # than the payload has octets raise before anything is allocated.
-        return msgpack.unpackb(data, raw=False)
+        # One packer for the serializer (packb() builds one per call). unpackb()
+        # reads strings as str, refuses trailing octets (ExtraData) and
+        # containers claiming more items than the payload has octets.
+        packer = msgpack.Packer(use_bin_type=True)
+        super().__init__(batched, packer.pack, msgpack.unpackb)
 
 
 @implementer(IObjectSerializer)
-class CBORObjectSerializer(_BinaryObjectSerializer):
+class CBORObjectSerializer(BinaryObjectSerializer):
     """CBOR (RFC 8949) with cbor2."""
 
     NAME = "cbor"
     _LABEL = "CBOR"
 
-    @staticmethod
-    def _dumps(obj: Any) -> bytes:
-        return cbor2.dumps(obj)
-
-    @staticmethod
-    def _loads(data: Buffer) -> Any:
-        # Like cbor2.loads (and Autobahn|Python): octets after the first data item
-        # are not looked at.
-        return cbor2.loads(data)
+    def __init__(self, batched: bool = False) -> None:
+        super().__init__(batched, cbor2.dumps, cbor2.loads)
 
 
 # UBJSON containers with a type and a count ("[$Z#l<count>") make py-ubjson
@@ -179,16 +149,8 @@ def _check_ubjson_counts(raw: bytes) -> None:
             )
 
 
-def require_ubjson() -> Any:
-    if _ubjson is None:
-        raise ImportError(
-            "the UBJSON serializer needs py-ubjson: pip install 'wamp-core[ubjson]'"
-        )
-    return _ubjson
-
-
 @implementer(IObjectSerializer)
-class UBJSONObjectSerializer(_BinaryObjectSerializer):
+class UBJSONObjectSerializer(BinaryObjectSerializer):
     """UBJSON (Draft 12, ubjson.org) with py-ubjson: spec UBJSON, not BJData.
 
     Needs the ``ubjson`` extra (``pip install 'wamp-core[ubjson]'``); without it
@@ -200,15 +162,11 @@ class UBJSONObjectSerializer(_BinaryObjectSerializer):
 
     def __init__(self, batched: bool = False) -> None:
         module = require_ubjson()
-        super().__init__(batched)
-        self._dumpb = module.dumpb
-        self._loadb = module.loadb
+        loadb = module.loadb
 
-    def _dumps(self, obj: Any) -> bytes:
-        return self._dumpb(obj)  # type: ignore[no-any-return]
+        def loads(data: Buffer) -> Any:
+            raw = data if type(data) is bytes else bytes(data)
+            _check_ubjson_counts(raw)
+            return loadb(raw)
 
-    def _loads(self, data: Buffer) -> Any:
-        raw = data if type(data) is bytes else bytes(data)
-        _check_ubjson_counts(raw)
-        # Like py-ubjson: octets after the first value are not looked at.
-        return self._loadb(raw)
+        super().__init__(batched, module.dumpb, loads)

@@ -9,6 +9,7 @@ See :mod:`wamp_core.serializer._fbs_codec` for the wire details.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from zope.interface import implementer  # type: ignore[import-untyped]
@@ -21,6 +22,7 @@ from wamp_core.serializer._binary import (
     UBJSONObjectSerializer,
     ubjson_available,
 )
+from wamp_core.serializer._common import Buffer, EncoderKey
 from wamp_core.serializer._fbs_codec import PayloadCodec, decode_message, encode_message
 from wamp_core.serializer._json import JsonObjectSerializer
 from wamp_core.serializer._wamp import Serializer, shared_object_serializer
@@ -55,6 +57,7 @@ class FlatBuffersObjectSerializer:
 
     NAME = "flatbuffers"
     BINARY = True
+    _LABEL = "WAMP-FlatBuffers"
 
     def __init__(self, batched: bool = False, payload_serializer: str = "cbor") -> None:
         if batched:
@@ -65,13 +68,21 @@ class FlatBuffersObjectSerializer:
                 f"(known: {', '.join(sorted(_PAYLOAD_FORMATS))})"
             )
         self._batched = False
-        self._codec = _codec(payload_serializer)
-        self._codecs = _reading_codecs()
+        codec = _codec(payload_serializer)
+        codecs = _reading_codecs()
+        self._cache_key = EncoderKey(
+            f"flatbuffers/{payload_serializer}", lambda obj: encode_message(obj, codec)
+        )
+
+        def decode(payload: Buffer) -> list[Any]:
+            return decode_message(payload, codecs)
+
+        self._decode_single: Callable[[Buffer], list[Any]] = decode
 
     def serialize(self, obj: Any) -> bytes:
         """Return the WAMP message list ``obj`` as a WAMP-FlatBuffers buffer."""
         try:
-            return encode_message(obj, self._codec)
+            return self._cache_key.serialize(obj)
         except SerializationError:
             raise
         except Exception as exc:
@@ -80,7 +91,7 @@ class FlatBuffersObjectSerializer:
     def unserialize(self, payload: bytes | bytearray | memoryview) -> list[Any]:
         """Return ``[message list]`` read from one WAMP-FlatBuffers buffer."""
         try:
-            return [decode_message(payload, self._codecs)]
+            return [self._decode_single(payload)]
         except SerializationError:
             raise
         except Exception as exc:

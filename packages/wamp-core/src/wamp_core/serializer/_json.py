@@ -29,6 +29,7 @@ from zope.interface import implementer  # type: ignore[import-untyped]
 
 from wamp_core.exception import SerializationError
 from wamp_core.interfaces import IObjectSerializer
+from wamp_core.serializer._common import Buffer, EncoderKey
 
 __all__ = ["JsonObjectSerializer"]
 
@@ -61,8 +62,8 @@ def _default_hex(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not serializable to JSON")
 
 
-def _make_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
-    """Return ``obj -> str``: the C encoder when the interpreter has one."""
+def _make_encoder(default: Callable[[Any], Any], suffix: str) -> Callable[[Any], bytes]:
+    """Return ``obj -> UTF-8 bytes`` (plus ``suffix``): the C encoder when there is one."""
     try:
         from _json import encode_basestring, make_encoder
     except ImportError:  # pragma: no cover - not CPython
@@ -72,13 +73,17 @@ def _make_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
         c_encode = make_encoder(None, default, encode_basestring, None, ":", ",",
                                 False, False, True)
         try:
-            chunks = c_encode([0], 0)
+            probe = "".join(c_encode([0], 0))
         except TypeError:  # pragma: no cover - a signature we do not know
-            chunks = None
-        if chunks is not None and "".join(chunks) == "[0]":
-            return lambda obj: "".join(c_encode(obj, 0))
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default)
-    return encoder.encode  # pragma: no cover - not CPython
+            probe = ""
+        if probe == "[0]":
+            if suffix:
+                return lambda obj: ("".join(c_encode(obj, 0)) + suffix).encode()
+            return lambda obj: "".join(c_encode(obj, 0)).encode()
+    encode = json.JSONEncoder(  # pragma: no cover - not CPython
+        ensure_ascii=False, separators=(",", ":"), default=default
+    ).encode
+    return lambda obj: (encode(obj) + suffix).encode()  # pragma: no cover
 
 
 def _unmark_base64(text: str) -> bytes:
@@ -122,6 +127,7 @@ class JsonObjectSerializer:
 
     NAME = "json"
     BINARY = False
+    _LABEL = "JSON"
 
     def __init__(
         self,
@@ -134,7 +140,6 @@ class JsonObjectSerializer:
         self._use_binary_hex_encoding = bool(use_binary_hex_encoding)
         self._use_decimal_from_str = bool(use_decimal_from_str)
         self._use_decimal_from_float = bool(use_decimal_from_float)
-        self._encode = _make_encoder(_default_hex if use_binary_hex_encoding else _default_base64)
         decoder = json.JSONDecoder(
             parse_float=decimal.Decimal if use_decimal_from_float else None
         )
@@ -143,6 +148,13 @@ class JsonObjectSerializer:
         self._convert = self._make_converter()
         # Without options, a walk is needed only when a NUL escape is present.
         self._always_walk = bool(use_binary_hex_encoding or use_decimal_from_str)
+        default = _default_hex if use_binary_hex_encoding else _default_base64
+        name = "json.batched" if batched else "json"
+        suffix = RECORD_SEPARATOR if batched else ""
+        self._cache_key = EncoderKey(name, _make_encoder(default, suffix))
+        self._decode_single: Callable[[Any], Any] | None = (
+            None if batched else self._loads_payload
+        )
 
     def _make_converter(self) -> Callable[[str], Any]:
         unmark = _unmark_hex if self._use_binary_hex_encoding else _unmark_base64
@@ -164,19 +176,16 @@ class JsonObjectSerializer:
     def serialize(self, obj: Any) -> bytes:
         """Return ``obj`` as UTF-8 JSON text (followed by 0x1E when batched)."""
         try:
-            text = self._encode(obj)
-            if self._batched:
-                text += RECORD_SEPARATOR
-            return text.encode("utf-8")
+            return self._cache_key.serialize(obj)
         except Exception as exc:
             raise SerializationError(f"cannot serialize to JSON: {exc}") from exc
 
-    def unserialize(self, payload: bytes | bytearray | memoryview | str) -> list[Any]:
+    def unserialize(self, payload: Buffer | str) -> list[Any]:
         """Return the objects in ``payload`` (one, or every record when batched)."""
         try:
-            text = payload if isinstance(payload, str) else str(payload, "utf-8")
             if not self._batched:
-                return [self._loads(text)]
+                return [self._loads_payload(payload)]
+            text = payload if isinstance(payload, str) else str(payload, "utf-8")
             return self._loads_batch(text)
         except SerializationError:
             raise
@@ -184,6 +193,9 @@ class JsonObjectSerializer:
             raise SerializationError(f"invalid JSON payload: {exc}") from exc
 
     # -- internals -------------------------------------------------------------
+
+    def _loads_payload(self, payload: Buffer | str) -> Any:
+        return self._loads(payload if isinstance(payload, str) else str(payload, "utf-8"))
 
     def _loads(self, text: str) -> Any:
         try:

@@ -5,10 +5,10 @@ identifiers for it: ``SERIALIZER_ID`` (WebSocket subprotocol ``wamp.2.<id>``,
 ``<id>.batched`` in batched mode), ``RAWSOCKET_SERIALIZER_ID`` (the RawSocket
 handshake number) and ``MIME_TYPE``.
 
-``serialize`` goes through ``Message.serialize(object_serializer)``, so a
-message sent to many peers is serialized once per serializer kind: object
-serializers are shared between serializer instances of the same configuration
-(they hold no per-connection state).
+``serialize`` goes through ``Message.serialize(key)``, so a message sent to
+many peers is serialized once per serializer configuration: the key (and the
+object serializer behind it) is shared between serializer instances of the
+same configuration (they hold no per-connection state).
 
 ``unserialize`` raises :class:`~wamp_core.exception.SerializationError` for
 bytes that do not decode (the cause chained) and
@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from zope.interface import implementer  # type: ignore[import-untyped]
 
-from wamp_core.exception import ProtocolError
+from wamp_core.exception import ProtocolError, SerializationError
 from wamp_core.interfaces import ISerializer
 from wamp_core.message import MESSAGE_CLASSES, Message
 from wamp_core.message import parse as parse_message
@@ -70,6 +70,10 @@ class Serializer:
         self._serializer = serializer
         self._binary: bool = serializer.BINARY
         self._batched = bool(batched)
+        # The fast path: bare encoder/decoder, library exceptions converted here.
+        self._key = serializer._cache_key
+        self._decode_single = serializer._decode_single
+        self._label = serializer._LABEL
         base = type(self).SERIALIZER_ID
         self.SERIALIZER_ID = f"{base}.batched" if batched else base
         self.SUBPROTOCOL = f"wamp.2.{self.SERIALIZER_ID}"
@@ -88,7 +92,12 @@ class Serializer:
 
     def serialize(self, msg: Message) -> tuple[bytes, bool]:
         """Return ``(payload, is_binary)`` for ``msg`` (cached on the message)."""
-        return msg.serialize(self._serializer), self._binary
+        try:
+            return msg.serialize(self._key), self._binary
+        except SerializationError:
+            raise
+        except Exception as exc:
+            raise self._encode_error(msg, exc) from exc
 
     def serialize_many(self, msgs: list[Message]) -> tuple[bytes, bool]:
         """Return one payload carrying every message of ``msgs`` (batched mode only)."""
@@ -97,8 +106,13 @@ class Serializer:
                 f"serialize_many() needs a batched serializer; {self.SERIALIZER_ID!r} sends "
                 "one message per transport message"
             )
-        objser = self._serializer
-        return b"".join([msg.serialize(objser) for msg in msgs]), self._binary
+        key = self._key
+        try:
+            return b"".join([msg.serialize(key) for msg in msgs]), self._binary
+        except SerializationError:
+            raise
+        except Exception as exc:
+            raise self._encode_error(None, exc) from exc
 
     def unserialize(self, payload: bytes, is_binary: bool | None = None) -> list[Message]:
         """Return the messages in ``payload``; see the module text for the errors."""
@@ -109,8 +123,20 @@ class Serializer:
                 f"invalid serialization of WAMP message: {kind} payload, "
                 f"{self.SERIALIZER_ID} is {want}"
             )
-        raws = self._serializer.unserialize(payload)
-        return [parse_message(raw) for raw in raws]
+        decode = self._decode_single
+        if decode is None:
+            return [parse_message(raw) for raw in self._serializer.unserialize(payload)]
+        try:
+            obj = decode(payload)
+        except SerializationError:
+            raise
+        except Exception as exc:
+            raise SerializationError(f"invalid {self._label} payload: {exc}") from exc
+        return [parse_message(obj)]
+
+    def _encode_error(self, msg: Message | None, exc: Exception) -> SerializationError:
+        what = f"{type(msg).__name__.upper()} message" if msg is not None else "messages"
+        return SerializationError(f"cannot serialize {what} to {self._label}: {exc}")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(batched={self._batched})"
