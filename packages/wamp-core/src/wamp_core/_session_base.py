@@ -319,10 +319,11 @@ class BaseSession(ObservableMixin):
             kwargs["traceback"] = tb
         return args, kwargs
 
-    def _exception_from_message(self, msg: Error, uri: str = "") -> BaseException:
+    def _exception_from_message(self, msg: Error) -> BaseException:
         """The exception for an ERROR: a defined class when its URI is mapped, else
-        ``ApplicationError`` (with the callee disclosure of the message)."""
-        args, kwargs, failed = self._decode(True, uri or msg.error, msg, error=msg.error)
+        ``ApplicationError`` (with the callee disclosure of the message). An encoded
+        payload is decoded under the error URI, as Autobahn does."""
+        args, kwargs, failed = self._decode(True, msg.error, msg)
         if failed is not None:
             return failed
         exc: BaseException | None = None
@@ -362,7 +363,7 @@ class BaseSession(ObservableMixin):
         return {"payload": encoded.payload, "enc_algo": encoded.enc_algo,
                 "enc_key": encoded.enc_key, "enc_serializer": encoded.enc_serializer}
 
-    def _decode(self, is_originating: bool, uri: str, msg: Any, error: str | None = None
+    def _decode(self, is_originating: bool, uri: str, msg: Any
                 ) -> tuple[Any, Any, ApplicationError | None]:
         """``(args, kwargs, failure)`` of a message, decoded when it carries ``enc_algo``."""
         if msg.enc_algo is None:

@@ -231,8 +231,8 @@ class CalleeMixin(BaseSession):
             attrs = self._reply_encoding(record, args, kwargs)
             if attrs:
                 args, kwargs = (), {}
-            self._machine.yield_(record.request_id, list(args), kwargs or None, progress=True,
-                                 **attrs)
+            self._machine.yield_(record.request_id, list(args) or None, kwargs or None,
+                                 progress=True, **attrs)
             self._flush()
 
         return progress
@@ -255,6 +255,7 @@ class CalleeMixin(BaseSession):
     def _invocation_succeeded(self, record: InvocationRequest, result: Any) -> None:
         if not self._take(record):
             return
+        args: list[Any] | None
         if isinstance(result, CallResult):
             args, kwargs = list(result.results), result.kwresults or None
             attrs = {name: value for name in ("callee", "callee_authid", "callee_authrole",
@@ -264,7 +265,7 @@ class CalleeMixin(BaseSession):
             args, kwargs, attrs = [result], None, {}
         encoded = self._reply_encoding(record, args, kwargs)
         if encoded:
-            args, kwargs = [], None
+            args, kwargs = None, None
             attrs.update(encoded)
         self._machine.yield_(record.request_id, args, kwargs, **attrs)
         self._flush_quietly()

@@ -164,7 +164,7 @@ class CallerMixin(BaseSession):
         if isinstance(msg, Error):
             self._end_call(record)
             if not api.is_called(record.on_reply):
-                api.reject(record.on_reply, self._exception_from_message(msg, record.procedure))
+                api.reject(record.on_reply, self._exception_from_message(msg))
             return
         args, kwargs, failed = self._decode(True, record.procedure, msg)
         if not reply.final:

@@ -12,6 +12,10 @@ from typing import Any, Final
 
 __all__ = ["CLIENT_ROLES", "RouterRoles", "client_roles"]
 
+# Payload passthru mode (a payload codec set with ``set_payload_codec``), under the spec's
+# name and under the name Autobahn|Python and Crossbar.io use.
+_PASSTHRU: Final = {"payload_passthru_mode": True, "payload_transparency": True}
+
 CLIENT_ROLES: Final[Mapping[str, Mapping[str, bool]]] = {
     "caller": {
         "caller_identification": True,
@@ -21,6 +25,7 @@ CLIENT_ROLES: Final[Mapping[str, Mapping[str, bool]]] = {
         "call_canceling": True,
         # CALL.Options.timeout in milliseconds, plus the caller's own timer.
         "call_timeout": True,
+        **_PASSTHRU,
     },
     "callee": {
         "caller_identification": True,
@@ -32,16 +37,19 @@ CLIENT_ROLES: Final[Mapping[str, Mapping[str, bool]]] = {
         # INVOCATION.Details.timeout is enforced with a timer (ERROR wamp.error.timeout).
         "call_timeout": True,
         "registration_revocation": True,
+        **_PASSTHRU,
     },
     "publisher": {
         "publisher_identification": True,
         "subscriber_blackwhite_listing": True,
         "publisher_exclusion": True,
+        **_PASSTHRU,
     },
     "subscriber": {
         "publisher_identification": True,
         "pattern_based_subscription": True,
         "subscription_revocation": True,
+        **_PASSTHRU,
     },
 }
 """Client role -> feature -> ``True``, as announced in ``HELLO.Details.roles``."""
