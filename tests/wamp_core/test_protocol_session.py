@@ -463,3 +463,31 @@ def test_subscribe_on_join_in_queued_and_synchronous_mode(flavour: str) -> None:
             assert [type(m) for m in replies] == [Hello, Subscribe]
 
         run(flavour, scenario)
+
+
+# -- fuzzing: whatever the router sends, the session never raises into the transport ----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_session_machine import _ROUTER_MESSAGES  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(flavour=st.sampled_from(["asyncio", "twisted"]),
+       messages=st.lists(_ROUTER_MESSAGES, max_size=10))
+def test_fuzz_session_never_raises(flavour: str, messages: list[Any]) -> None:
+    async def scenario(h: Harness) -> None:
+        s = Recording()
+        router, pipe = await join(h, s)
+        s.register(lambda *a, **kw: None, "com.p")
+        s.subscribe(lambda *a, **kw: None, "com.t")
+        s.call("com.c")
+        await h.settle()
+        for message in messages:
+            s.onMessage(message)  # the way a transport calls it; must not raise
+            await h.settle()
+        assert pipe.errors == []
+        aborts = [m for m in router.received if isinstance(m, Abort)]
+        assert len(aborts) <= 1
+
+    run(flavour, scenario)

@@ -99,3 +99,34 @@ def test_invocation_stream(flavour: str) -> None:
 def test_chunk_repr() -> None:
     chunk: Any = InvocationChunk((1,), {"a": 2}, True)
     assert repr(chunk) == "InvocationChunk(args=(1,), kwargs={'a': 2}, last=True)"
+
+
+MODULES = ["wamp_core.memory", "wamp_core.protocol", "wamp_core.request",
+           "wamp_core.decorators", "wamp_core.session"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_all_lists_the_public_names(name: str) -> None:
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(name)
+    for item in mod.__all__:
+        assert hasattr(mod, item), f"{name}.__all__ names missing {item}"
+    defined = {n for n, v in vars(mod).items()
+               if not n.startswith("_") and (inspect.isclass(v) or inspect.isfunction(v))
+               and v.__module__ == name}
+    assert defined <= set(mod.__all__), defined - set(mod.__all__)
+
+
+def test_type_check_method() -> None:
+    from wamp_core.exception import TypeCheckError
+    from wamp_core.protocol import ApplicationSession
+
+    def f(a: int) -> int:
+        return a
+
+    checked = ApplicationSession().type_check(f)
+    assert checked(1) == 1
+    with pytest.raises(TypeCheckError):
+        checked("x")

@@ -495,3 +495,51 @@ def test_dropped_input_when_closed() -> None:
     m = SessionMachine()
     m.receive(Welcome(1, ROUTER_ROLES))
     assert m.events_received() == [] and m.messages_to_send() == []
+
+
+# -- fuzzing: whatever the router sends, receive() never raises ----------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_IDS = st.integers(min_value=1, max_value=6)
+_ROUTER_MESSAGES = st.one_of(
+    st.builds(Result, _IDS, st.just([1]), progress=st.sampled_from([None, True])),
+    st.builds(Error, st.sampled_from([16, 32, 34, 48, 64, 66, 68]), _IDS, st.just("com.e")),
+    st.builds(Registered, _IDS, _IDS),
+    st.builds(Unregistered, _IDS),
+    st.builds(lambda r: Unregistered(0, registration=r), _IDS),
+    st.builds(Subscribed, _IDS, _IDS),
+    st.builds(Unsubscribed, _IDS),
+    st.builds(lambda r: Unsubscribed(0, subscription=r), _IDS),
+    st.builds(Published, _IDS, _IDS),
+    st.builds(Event, _IDS, _IDS),
+    st.builds(Invocation, _IDS, _IDS, progress=st.sampled_from([None, True])),
+    st.builds(Interrupt, _IDS),
+    st.builds(Goodbye),
+    st.builds(Abort, st.just("wamp.error.x")),
+    st.builds(Welcome, _IDS, st.just(ROUTER_ROLES)),
+    st.builds(Challenge, st.just("ticket")),
+    st.just("not a message"),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ROUTER_MESSAGES, max_size=12))
+def test_fuzz_router_input_never_raises(messages: list[Any]) -> None:
+    m = established()
+    tokens = [m.call("com.a", token="c"), m.register("com.p", token="r"),
+              m.subscribe("com.t", token="s"), m.publish("com.t", token="p", acknowledge=True)]
+    assert tokens == [1, 2, 3, 4]
+    m.messages_to_send()
+    aborts = 0
+    for message in messages:
+        before = m.state
+        m.receive(message)
+        sent = m.messages_to_send()
+        aborts += sum(isinstance(s, Abort) for s in sent)
+        if before is SessionState.FAILED:
+            assert sent == []
+    closed = [e for e in m.events_received() if isinstance(e, Closed)]
+    assert aborts == sum(e.kind is CloseKind.PROTOCOL_VIOLATION for e in closed) <= 1
+    assert m.state in SessionState

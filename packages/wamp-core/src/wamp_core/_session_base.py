@@ -89,6 +89,12 @@ class BaseSession(ObservableMixin):
                 "txaio.aio.with_config(loop=loop)) before the transport opens")
         return api
 
+    def type_check(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` wrapped to check its arguments against its type hints (Autobahn's name)."""
+        from wamp_core.decorators import type_check
+
+        return type_check(func)
+
     # -- identity ----------------------------------------------------------------
 
     @property
