@@ -482,3 +482,53 @@ def test_roles_announced_without_call_canceling_get_no_interrupt_on_caller_leave
     callee.expect(Invocation)
     caller.close()
     callee.nothing()
+
+
+class SmallWire:
+    """A transport refusing messages whose JSON is over ``limit`` octets."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.sent: list[Any] = []
+        self.transport_details = None
+        self.closed = False
+
+    def send(self, msg: Any) -> None:
+        from wamp_core.exception import PayloadExceededError
+        from wamp_core.serializer import JsonSerializer
+
+        size = len(JsonSerializer().serialize(msg)[0])
+        if size > self.limit:
+            raise PayloadExceededError("too big", size, self.limit)
+        self.sent.append(msg)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_invocation_too_big_for_the_callee() -> None:
+    router, _ = make_router()
+    callee, caller = joined(router, 2)
+    callee.wire = SmallWire(200)  # type: ignore[assignment]
+    callee.session.onOpen(callee.wire)
+    register(callee, "com.p")
+    req = call(caller, "com.p", args=["x" * 500])
+    err = error(caller)
+    assert (err.request, err.error) == (req, "wamp.error.payload_size_exceeded")
+    assert not caller.session.calls and not callee.session.invocations
+    call(caller, "com.p", args=["small"])
+    assert type(callee.wire.sent[-1]) is Invocation
+
+
+def test_result_too_big_for_the_caller() -> None:
+    router, _ = make_router()
+    callee, caller = joined(router, 2)
+    caller.wire = SmallWire(200)  # type: ignore[assignment]
+    caller.session.onOpen(caller.wire)
+    register(callee, "com.p")
+    req = call(caller, "com.p")
+    inv = callee.expect(Invocation)
+    callee.send(Yield(inv.request, args=["y" * 500]))
+    err = caller.wire.sent[-1]
+    assert (type(err), err.request, err.error) == (Error, req, "wamp.error.payload_size_exceeded")
+    assert not caller.session.calls and not callee.session.invocations

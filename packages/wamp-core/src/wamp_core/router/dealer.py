@@ -321,9 +321,10 @@ class Dealer:
             if callee.features.call_timeout:
                 p.timeout = int(seconds * 1000)
             p.timer = self._realm.call_later(seconds, lambda: self._timed_out(p))
-        callee.send(build_invocation(inv_id, reg.id, msg, p.timeout, p.receive_progress,
-                                     True if msg.progress else None, *p.disclosed,
-                                     p.procedure))
+        inv = build_invocation(inv_id, reg.id, msg, p.timeout, p.receive_progress,
+                               True if msg.progress else None, *p.disclosed, p.procedure)
+        if not callee.send(inv):
+            self._undeliverable(p, "INVOCATION")
 
     def _continue(self, session: RouterSession, p: PendingCall, msg: Call) -> None:
         """A further CALL of a progressive call invocation."""
@@ -334,9 +335,24 @@ class Dealer:
         p.progressive_in = bool(msg.progress)
         if p.cancel_mode is not None:
             return
-        p.callee.send(build_invocation(p.id, p.registration.id, msg, p.timeout,
-                                       p.receive_progress, True if msg.progress else None,
-                                       *p.disclosed, p.procedure))
+        inv = build_invocation(p.id, p.registration.id, msg, p.timeout, p.receive_progress,
+                               True if msg.progress else None, *p.disclosed, p.procedure)
+        if not p.callee.send(inv):
+            self._undeliverable(p, "INVOCATION")
+
+    def _undeliverable(self, p: PendingCall, what: str) -> None:
+        """An INVOCATION (or RESULT) could not be sent: the call ends with an ERROR."""
+        if p.callee.invocations.get(p.id) is not p and p.caller.calls.get(p.request) is not p:
+            return
+        self._finish(p)
+        if p.callee.is_open and p.caller.is_open:
+            if p.callee.features.call_canceling and what == "INVOCATION":
+                p.callee.send(Interrupt(p.id, KILLNOWAIT, ApplicationError.CANCELED))
+            p.caller.send(_error(_CALL, p.request, ApplicationError.PAYLOAD_SIZE_EXCEEDED,
+                                 f"the {what} of this call exceeds the transport's size limit"))
+        elif p.caller.is_open:
+            p.caller.send(_error(_CALL, p.request, ApplicationError.CANCELED,
+                                 "callee disconnected from in-flight request"))
 
     # -- answers from callees -------------------------------------------------------
 
@@ -368,13 +384,17 @@ class Dealer:
                                                session.authid, session.authrole))
             return
         if progress:
-            if p.receive_progress:
-                p.caller.send(build_result(p.request, msg, True, session.session_id,
-                                           session.authid, session.authrole))
+            if p.receive_progress and not p.caller.send(build_result(
+                    p.request, msg, True, session.session_id, session.authid,
+                    session.authrole)):
+                self._undeliverable(p, "RESULT")
             return
         self._finish(p)
-        p.caller.send(build_result(p.request, msg, None, session.session_id, session.authid,
-                                   session.authrole))
+        if not p.caller.send(build_result(p.request, msg, None, session.session_id,
+                                          session.authid, session.authrole)) \
+                and p.caller.is_open:
+            p.caller.send(_error(_CALL, p.request, ApplicationError.PAYLOAD_SIZE_EXCEEDED,
+                                 "the RESULT of this call exceeds the transport's size limit"))
 
     def error(self, session: RouterSession, msg: Error) -> None:
         """``[ERROR, INVOCATION, Request|id, Details|dict, Error|uri, ...]`` from a callee."""
@@ -406,8 +426,9 @@ class Dealer:
             callee.send(Interrupt(p.id, KILL, ApplicationError.CANCELED))
             return
         if mode == SKIP:
+            # the callee's answer is dropped when it comes; until then the call still
+            # counts against the caller's bound on calls in flight
             p.cancel_mode = SKIP
-            del session.calls[p.request]  # the callee's answer is dropped when it comes
         else:
             self._finish(p)
             callee.send(Interrupt(p.id, KILLNOWAIT, ApplicationError.CANCELED))
@@ -421,9 +442,7 @@ class Dealer:
             self._finish(p)
             p.callee.send(Interrupt(p.id, KILLNOWAIT, ApplicationError.TIMEOUT))
         else:
-            p.cancel_mode = SKIP
-            if p.caller.calls.get(p.request) is p:
-                del p.caller.calls[p.request]
+            p.cancel_mode = SKIP  # the callee's answer is dropped when it comes
         p.caller.send(_error(_CALL, p.request, ApplicationError.TIMEOUT, "call timed out"))
 
     def detach(self, session: RouterSession) -> None:
