@@ -216,11 +216,12 @@ def attach(h: Harness, session: Any, serializer: Any = None, router: Any = None,
 
 
 async def join(h: Harness, session: Any, serializer: Any = None, session_id: int = 4242,
-               roles: Any = None, **welcome: Any) -> tuple[ScriptedRouter, MemoryPipe]:
+               roles: Any = None, synchronous: bool = False,
+               **welcome: Any) -> tuple[ScriptedRouter, MemoryPipe]:
     """Connect ``session``, answer its HELLO with WELCOME, and settle."""
     from wamp_core.message import Hello, Welcome
 
-    router, pipe = attach(h, session, serializer)
+    router, pipe = attach(h, session, serializer, synchronous=synchronous)
     await h.settle()
     router.expect(Hello)
     welcome.setdefault("realm", "realm1")

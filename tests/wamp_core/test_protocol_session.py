@@ -97,10 +97,11 @@ def test_join_sends_hello_and_calls_onjoin(flavour: str) -> None:
 
 
 @flavours
-def test_leave_goodbye_handshake_then_disconnect(flavour: str) -> None:
+@pytest.mark.parametrize("synchronous", [False, True], ids=["queued", "synchronous"])
+def test_leave_goodbye_handshake_then_disconnect(flavour: str, synchronous: bool) -> None:
     async def scenario(h: Harness) -> None:
         s = Recording()
-        router, pipe = await join(h, s)
+        router, pipe = await join(h, s, synchronous=synchronous)
         left = s.leave("wamp.close.logout", "bye now")
         await h.settle()
         goodbye = router.expect(Goodbye)

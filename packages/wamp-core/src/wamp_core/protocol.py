@@ -346,9 +346,12 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
             for future in leaving:
                 api.resolve(future, details)
             return
+        # Set before onLeave runs: a synchronous transport may call onClose from inside it,
+        # and onDisconnect must wait for this chain ('leave' fires before 'disconnect').
+        chain = self._leave_chain = api.create_future()
         ran = self._call_user("calling onLeave", self.onLeave, details)
         fired = self._then(ran, None, self.fire, "leave", self, details)
-        self._leave_chain = self._then(fired, None, _resolve_all, api, leaving, details)
+        self._then(fired, None, _resolve_all, api, [*leaving, chain], details)
 
     def _close_message(self, event: Closed) -> str | None:
         """The router's message; for a refused authentication it also names the method."""
