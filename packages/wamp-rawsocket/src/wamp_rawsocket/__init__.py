@@ -52,6 +52,13 @@ from wamp_rawsocket.options import (
     reset_protocol_options,
     set_protocol_options,
 )
+from wamp_rawsocket.protocol import (
+    RawSocketClientFactory,
+    RawSocketClientProtocol,
+    RawSocketProtocol,
+    RawSocketServerFactory,
+    RawSocketServerProtocol,
+)
 from wamp_rawsocket.serializers import (
     SERIALIZER_IDS,
     SERIALIZER_NAMES,
@@ -121,6 +128,12 @@ __all__ = [
     "check_int",
     "reset_protocol_options",
     "set_protocol_options",
+    # protocol.py
+    "RawSocketClientFactory",
+    "RawSocketClientProtocol",
+    "RawSocketProtocol",
+    "RawSocketServerFactory",
+    "RawSocketServerProtocol",
     # serializers.py
     "SERIALIZER_IDS",
     "SERIALIZER_NAMES",
