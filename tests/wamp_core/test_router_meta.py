@@ -196,3 +196,22 @@ def test_meta_calls_need_the_call_permission() -> None:
     router, _ = make_router(config)
     (c,) = joined(router, 1)
     assert meta(c, "wamp.session.count").error == "wamp.error.not_authorized"
+
+
+def test_testaments_fire_when_the_session_leaves() -> None:
+    router, _ = make_router()
+    watcher, dying = joined(router, 2)
+    sub(watcher, "com.testament")
+    pub_id = meta(dying, "wamp.session.add_testament", "com.testament", ["gone"], {"why": 1})
+    assert isinstance(pub_id, int)
+    meta(dying, "wamp.session.add_testament", "com.testament", ["detached"], None, None,
+         "detached")
+    meta(dying, "wamp.session.add_testament", "com.testament", ["flushed"])
+    assert meta(dying, "wamp.session.flush_testaments") == 2
+    meta(dying, "wamp.session.add_testament", "com.testament", ["last words"])
+    assert meta(dying, "wamp.session.add_testament", "com.t", [], None, None,
+                "forever").error == "wamp.error.testament_error"
+    watcher.nothing()
+    dying.close()
+    assert [(e.args, e.kwargs) for e in watcher.receive()] == [  # type: ignore[attr-defined]
+        (["detached"], None), (["last words"], None)]

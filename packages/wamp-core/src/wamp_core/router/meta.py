@@ -8,6 +8,10 @@ Arguments, results and errors follow the spec and Crossbar.io:
   ``wamp.session.kill(session, reason=, message=)``,
   ``wamp.session.kill_by_authid(authid, ...)``, ``kill_by_authrole(authrole, ...)``,
   ``kill_all(...)`` (the caller is never killed);
+- testaments (Crossbar.io's): ``wamp.session.add_testament(topic, args, kwargs,
+  [publish_options], [scope])`` keeps a PUBLISH the router sends for the
+  caller when it leaves (``scope`` ``destroyed`` or ``detached``: both fire,
+  sessions are not resumed), ``wamp.session.flush_testaments([scope])`` drops them;
 - ``wamp.registration.list([session])`` (``{"exact": [...], "prefix": [...],
   "wildcard": [...]}``), ``lookup(uri, [options])``, ``match(uri)``,
   ``get(id)``, ``list_callees(id)``, ``count_callees(id)``,
@@ -30,9 +34,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from wamp_core.exception import ApplicationError
-from wamp_core.message import Call, Error, Result
+from wamp_core.exception import ApplicationError, ProtocolError
+from wamp_core.message import Call, Error, Publish, Result
 from wamp_core.uri import MATCH_EXACT, MATCH_POLICIES, MATCH_PREFIX, MATCH_WILDCARD, is_valid_uri
+from wamp_core.util import id as new_id
 
 if TYPE_CHECKING:
     from wamp_core.router.broker import Subscription
@@ -45,6 +50,9 @@ __all__ = ["PROCEDURES", "MetaApi"]
 Args = list[Any]
 Kwargs = dict[str, Any]
 _CALL: Final = Call.MESSAGE_TYPE
+_SCOPES: Final = ("destroyed", "detached")
+MAX_TESTAMENTS: Final = 100
+"""Testaments one session may hold per scope."""
 
 
 def _arg(args: Args, kwargs: Kwargs, i: int, name: str, default: Any = ...) -> Any:
@@ -174,6 +182,46 @@ class MetaApi:
     def session_kill_all(self, caller: RouterSession, args: Args, kwargs: Kwargs) -> int:
         return self._kill(caller, kwargs, lambda s: True)
 
+    # -- testaments --
+
+    @staticmethod
+    def _scope(value: Any) -> str:
+        if value not in _SCOPES:
+            raise ApplicationError("wamp.error.testament_error",
+                                   "scope must be destroyed or detached")
+        return str(value)
+
+    def session_add_testament(self, caller: RouterSession, args: Args, kwargs: Kwargs) -> int:
+        topic = _arg(args, kwargs, 0, "topic")
+        pargs = _arg(args, kwargs, 1, "args", None)
+        pkwargs = _arg(args, kwargs, 2, "kwargs", None)
+        options = dict(_arg(args, kwargs, 3, "publish_options", None) or {})
+        scope = self._scope(_arg(args, kwargs, 4, "scope", "destroyed"))
+        options.pop("acknowledge", None)
+        options.pop("exclude_me", None)
+        testaments = caller.testaments.setdefault(scope, [])
+        if len(testaments) >= MAX_TESTAMENTS:
+            raise ApplicationError("wamp.error.testament_error",
+                                   f"at most {MAX_TESTAMENTS} testaments per scope")
+        pub_id = new_id()
+        try:
+            msg = Publish(pub_id, topic, args=pargs, kwargs=pkwargs, **options)
+        except (ProtocolError, TypeError) as exc:
+            raise ApplicationError(ApplicationError.INVALID_ARGUMENT, str(exc)) from None
+        testaments.append(msg)
+        return pub_id
+
+    def session_flush_testaments(self, caller: RouterSession, args: Args,
+                                 kwargs: Kwargs) -> int:
+        scope = self._scope(_arg(args, kwargs, 0, "scope", "destroyed"))
+        return len(caller.testaments.pop(scope, []))
+
+    def fire_testaments(self, session: RouterSession) -> None:
+        """The session leaves: publish its testaments as if it had sent them."""
+        for scope in ("detached", "destroyed"):
+            for msg in session.testaments.pop(scope, []):
+                self._realm.broker.publish(session, msg)
+
     # -- registrations and subscriptions --
 
     def _listing(self, caller: RouterSession, items: list[Any]) -> dict[str, list[int]]:
@@ -298,6 +346,8 @@ PROCEDURES: Final[dict[str, Procedure]] = {
     "wamp.session.kill_by_authid": MetaApi.session_kill_by_authid,
     "wamp.session.kill_by_authrole": MetaApi.session_kill_by_authrole,
     "wamp.session.kill_all": MetaApi.session_kill_all,
+    "wamp.session.add_testament": MetaApi.session_add_testament,
+    "wamp.session.flush_testaments": MetaApi.session_flush_testaments,
     "wamp.registration.list": MetaApi.registration_list,
     "wamp.registration.lookup": MetaApi.registration_lookup,
     "wamp.registration.match": MetaApi.registration_match,

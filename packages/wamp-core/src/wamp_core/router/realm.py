@@ -81,7 +81,8 @@ class Realm:
         dealer_features = dict(DEALER_FEATURES)
         if self.meta is not None:
             broker_features.update(session_meta_api=True, subscription_meta_api=True)
-            dealer_features.update(session_meta_api=True, registration_meta_api=True)
+            dealer_features.update(session_meta_api=True, registration_meta_api=True,
+                                   testament_meta_api=True)
         self.router_roles: dict[str, Any] = {"broker": broker_features,
                                              "dealer": dealer_features}
         b, d = self.broker, self.dealer
@@ -120,8 +121,11 @@ class Realm:
 
     def detach(self, session: RouterSession) -> None:
         """``session`` leaves: its calls end, its registrations and subscriptions go."""
-        if session.session_id is None or self.sessions.pop(session.session_id, None) is None:
+        if session.session_id is None or session.session_id not in self.sessions:
             return
+        if self.meta is not None and session.testaments:
+            self.meta.fire_testaments(session)
+        del self.sessions[session.session_id]
         self.dealer.detach(session)
         self.broker.detach(session)
         if self.meta is not None:

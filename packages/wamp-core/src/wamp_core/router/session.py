@@ -33,7 +33,16 @@ from wamp_core.exception import (
 )
 from wamp_core.interfaces import ITransportHandler
 from wamp_core.log import make_logger
-from wamp_core.message import Abort, Authenticate, Challenge, Goodbye, Hello, Message, Welcome
+from wamp_core.message import (
+    Abort,
+    Authenticate,
+    Challenge,
+    Goodbye,
+    Hello,
+    Message,
+    Publish,
+    Welcome,
+)
 from wamp_core.router.authentication import PendingAuth, TransportAuth
 from wamp_core.router.authorization import AuthorizationCache, Role
 from wamp_core.types import Accept, Deny, HelloDetails, SessionDetails
@@ -94,8 +103,8 @@ class RouterSession:
         "__weakref__", "_auth", "_handlers", "_hello_roles", "_pending", "_pending_id",
         "_router", "_transport", "authextra", "authid", "authmethod", "authprovider",
         "authrole", "authz", "calls", "failure", "features", "invocations", "realm",
-        "registrations", "role", "session_id", "state", "subscriptions", "transport_details",
-        "trusted",
+        "registrations", "role", "session_id", "state", "subscriptions", "testaments",
+        "transport_details", "trusted",
     )
 
     def __init__(self, router: Router, auth: TransportAuth | None = None) -> None:
@@ -127,6 +136,7 @@ class RouterSession:
         self.registrations: dict[int, Registration] = {}
         self.calls: dict[int, PendingCall] = {}
         self.invocations: dict[int, PendingCall] = {}
+        self.testaments: dict[str, list[Publish]] = {}
 
     def __repr__(self) -> str:
         return (f"RouterSession(session={self.session_id}, realm={self.realm_name!r}, "
