@@ -462,3 +462,29 @@ def test_register_misuse() -> None:
         s.register(lambda: 1)
     with pytest.raises(TypeError, match="apply to callables only"):
         s.register(Service(), "com.x")
+
+
+@flavours
+@pytest.mark.parametrize("invoke", ["single", "first", "last", "roundrobin", "random"])
+def test_every_invoke_policy_and_a_custom_details_arg(flavour: str, invoke: str) -> None:
+    async def scenario(h: Harness) -> None:
+        s = ApplicationSession()
+        router, _ = await join(h, s, JsonSerializer())
+        seen: list[Any] = []
+        pending = s.register(lambda info: seen.append(info.procedure), "com.shared",
+                             options=RegisterOptions(invoke=invoke, details_arg="info"))
+        await h.settle()
+        register = router.expect(Register)
+        options = register.marshal()[2]
+        assert options == ({} if invoke == "single" else {"invoke": invoke})
+        router.send(Registered(register.request, 100))
+        await h.wait(pending)
+        await invoke_(h, router)
+        assert seen == ["com.shared"]
+
+    async def invoke_(h: Harness, router: Any) -> None:
+        router.send(Invocation(1, 100))
+        await h.settle()
+        assert router.expect(Yield) == Yield(1, [None])
+
+    run(flavour, scenario)
