@@ -130,14 +130,17 @@ class Message:
         A router sending one message to many peers serializes it once per
         serializer. Call :meth:`uncache` after changing the message.
         """
-        try:
-            cache = self._serialized
-        except AttributeError:  # never serialized (the slot is set lazily)
-            cache = self._serialized = {}
-        data = cache.get(serializer)
-        if data is None:
-            data = cache[serializer] = serializer.serialize(self.marshal())
-        return data
+        # getattr, not try/except: raising AttributeError for every fresh message
+        # (the slot is set lazily) cost more than encoding it.
+        cache: dict[Any, bytes] | None = getattr(self, "_serialized", None)
+        if cache is None:
+            data: bytes = serializer.serialize(self.marshal())
+            self._serialized = {serializer: data}
+            return data
+        cached = cache.get(serializer)
+        if cached is None:
+            cached = cache[serializer] = serializer.serialize(self.marshal())
+        return cached
 
     def uncache(self) -> None:
         """Forget the cached serializations."""
