@@ -241,3 +241,57 @@ def test_auth_sections_of_every_method_are_accepted() -> None:
     }
     cfg = _with(["workers", 0, "transports", 1, "auth"], auth)
     assert parse_config(cfg).transports[1].auth == auth  # type: ignore[union-attr]
+
+
+# -- the same files for Crossbar.io ------------------------------------------------------------
+
+_CROSSBAR_CHECK = r"""
+import json, sys
+from crossbar.personality import Personality
+from crossbar.common import checkconfig
+checkconfig.check_config(Personality, json.load(sys.stdin))
+print("OK")
+"""
+
+
+def _peer_node_config() -> dict[str, Any]:
+    """The node configuration the interop tests start Crossbar.io with (every auth method)."""
+    from peers.crossbar import (
+        AuthSetup,
+        CraUser,
+        CryptosignUser,
+        RouterPorts,
+        ScramUser,
+        TicketUser,
+        crossbar_config,
+    )
+    from wamp_core import auth
+    from wamp_core.cryptosign import CryptosignKey
+
+    key = CryptosignKey.from_seed("11" * 32)
+    scram = auth.derive_scram_credential("scram-user", "pw", bytes(16), kdf="pbkdf2",
+                                         iterations=10)
+    setup = AuthSetup(
+        ticket=TicketUser("ticket-user", "ticket-secret"),
+        wampcra=CraUser("cra-user", "cra-secret"),
+        wampcra_salted=CraUser("cra-salted", "s2", salt="salt", iterations=100, keylen=32),
+        cryptosign=CryptosignUser("cs-user", "11" * 32, key.public_key()),
+        scram=ScramUser("scram-user", "pw", scram),
+    )
+    return crossbar_config(RouterPorts(ws=8080, rs=8081, universal=8082), setup)
+
+
+def test_the_interop_node_config_is_accepted_without_warnings() -> None:
+    config = parse_config(_peer_node_config())
+    assert config.warnings == ()
+    assert [t.type for t in config.transports] == ["websocket", "rawsocket", "universal"]
+    assert {r.name for r in config.realms} >= {"realm1"}
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("which", ["crossbar_example", "interop_node"])
+def test_crossbar_accepts_the_configs_we_accept(which: str, crossbar_venv: Any) -> None:
+    cfg = CROSSBAR_CONFIG if which == "crossbar_example" else _peer_node_config()
+    out = crossbar_venv.run(["-c", _CROSSBAR_CHECK], timeout=120, check=False,
+                            stdin_text=json.dumps(cfg))
+    assert out.output.strip().endswith("OK"), out.output[-2000:]
