@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from peers import clients, venvs
+from peers import clients, venvs, wstest
 from peers.crossbar import (
     AuthSetup,
     CraUser,
@@ -22,7 +22,7 @@ from peers.crossbar import (
     TicketUser,
     crossbar_config,
 )
-from peers.proc import PeerError, clean_env, run_bounded
+from peers.proc import Background, PeerError, clean_env, run_bounded
 
 TESTS = Path(__file__).resolve().parent
 
@@ -188,3 +188,101 @@ def test_crossbar_router_serves_autobahn_over_ws_and_rs_with_every_auth_method(
     bad = results["ws-json-bad-ticket"]
     assert not bad["ok"] and "details" not in bad
     assert "not_authorized" in bad["error"] or "authentication_failed" in bad["error"], bad
+
+
+# ----------------------------------------------------------------------------- Autobahn|Testsuite
+
+REPORT = {
+    "agent": {
+        "1.1.2": {"behavior": "OK", "behaviorClose": "OK", "remoteCloseCode": 1000},
+        "1.1.10": {"behavior": "NON-STRICT", "behaviorClose": "INFORMATIONAL"},
+        "6.4.1": {"behavior": "INFORMATIONAL", "behaviorClose": "OK"},
+        "7.1.1": {"behavior": "OK", "behaviorClose": "FAILED", "remoteCloseCode": None},
+        "9.1.1": {"behavior": "FAILED", "behaviorClose": "OK"},
+        "12.1.1": {"behavior": "UNIMPLEMENTED", "behaviorClose": "UNIMPLEMENTED"},
+    },
+    "other": {"1.1.1": {"behavior": "OK", "behaviorClose": "OK"}},
+}
+
+
+def test_wstest_report_reading_and_failures(tmp_path: Path) -> None:
+    (tmp_path / "index.json").write_text(json.dumps(REPORT))
+    report = wstest.read_report(tmp_path)
+    assert list(report["agent"]) == ["1.1.2", "1.1.10", "6.4.1", "7.1.1", "9.1.1", "12.1.1"]
+    failed = wstest.failures(report)
+    assert {a: list(c) for a, c in failed.items()} == {"agent": ["7.1.1", "9.1.1", "12.1.1"]}
+    assert wstest.failures(report, agent="other") == {}
+    assert wstest.summary(report)["agent"] == {"FAILED": 1, "INFORMATIONAL": 1, "NON-STRICT": 1,
+                                               "OK": 2, "UNIMPLEMENTED": 1}
+    assert wstest.missing_cases(report, "agent", 6) == 0
+    assert wstest.missing_cases(report, "agent", 9) == 3
+    text = wstest.format_failures(failed, tmp_path)
+    assert "agent 7.1.1: behavior=OK close=FAILED" in text
+    assert str(tmp_path) in text
+
+
+def test_wstest_report_missing_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(PeerError, match="no wstest report"):
+        wstest.read_report(tmp_path)
+
+
+def test_wstest_specs_for_both_modes(tmp_path: Path) -> None:
+    client = wstest.fuzzing_spec(outdir=tmp_path, cases=["1.*"], exclude_cases=["1.1.2"],
+                                 servers=[{"agent": "a", "url": "ws://127.0.0.1:9"}])
+    assert client == {"outdir": str(tmp_path), "options": {}, "cases": ["1.*"],
+                      "exclude-cases": ["1.1.2"], "exclude-agent-cases": {},
+                      "servers": [{"agent": "a", "url": "ws://127.0.0.1:9"}]}
+    server = wstest.fuzzing_spec(outdir=tmp_path, url="ws://127.0.0.1:0")
+    assert server["url"] == "ws://127.0.0.1:0" and "servers" not in server
+    assert server["cases"] == [f"{n}.*" for n in range(1, 12)]
+    with pytest.raises(ValueError):
+        wstest.fuzzing_spec(outdir=tmp_path)
+
+
+@pytest.mark.interop
+def test_wstest_fuzzingclient_against_autobahn_echo_server(
+        tmp_path: Path, wstest_venv: venvs.Venv, autobahn_venv: venvs.Venv) -> None:
+    echo = Background([autobahn_venv.python, clients.SCRIPTS / "ab_echo_server.py"],
+                      log_path=tmp_path / "echo.log")
+    try:
+        port = int(echo.wait_for_output(r"^LISTENING (\d+)$", 30).group(1))
+        run = wstest.run_fuzzingclient({"autobahn-echo": f"ws://127.0.0.1:{port}"},
+                                       workdir=tmp_path / "wstest", cases=["1.1.*"],
+                                       timeout=120, venv=wstest_venv)
+    finally:
+        echo.stop()
+    assert run.expected_cases == 8
+    assert list(run.report) == ["autobahn-echo"]
+    assert list(run.report["autobahn-echo"]) == [f"1.1.{n}" for n in range(1, 9)]
+    assert wstest.failures(run.report) == {}, wstest.format_failures(
+        wstest.failures(run.report), run.outdir)
+    assert wstest.missing_cases(run.report, "autobahn-echo", run.expected_cases) == 0
+
+
+@pytest.mark.interop
+def test_wstest_fuzzingserver_with_autobahn_client(
+        tmp_path: Path, wstest_venv: venvs.Venv, autobahn_venv: venvs.Venv) -> None:
+    server = wstest.start_fuzzingserver(workdir=tmp_path, cases=["1.1.*"], venv=wstest_venv)
+    try:
+        assert server.url.startswith("ws://127.0.0.1:") and server.port > 0
+        result = clients.run_script(autobahn_venv, "ab_fuzz_client.py",
+                                    [server.url, "autobahn-client"], timeout=120)
+        report = server.report()
+    finally:
+        server.stop()
+    assert not server.alive()
+    assert result == {"cases": 8} and server.expected_cases == 8
+    assert wstest.summary(report) == {"autobahn-client": {"OK": 8}}
+    assert wstest.failures(report) == {}
+
+
+# ----------------------------------------------------------------------------- Autobahn|JS
+
+@pytest.mark.interop
+def test_autobahn_js_loads_under_node(autobahn_js: venvs.JsEnv) -> None:
+    out = autobahn_js.run(["-e", "const a = require('autobahn'); "
+                           "console.log(JSON.stringify({v: a.version, c: typeof a.Connection}))"],
+                          timeout=60)
+    shown = json.loads(out.output.strip().splitlines()[-1])
+    assert shown["v"].startswith("22.11.") and shown["c"] == "function"
+    assert autobahn_js.installed()["autobahn_js"] == shown["v"]
