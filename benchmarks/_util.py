@@ -34,15 +34,17 @@ class Timer:
                  make: Callable[[int], Sequence[object]] | None = None,
                  each: Callable[[object], object] | None = None) -> None:
         self._fn, self._make, self._each, self._clock = fn, make, each, clock
-        self._number = _calibrate(fn, seconds, clock)
+        self._number = _calibrate(self._time, seconds)
         self.rate = 0.0
+
+    def _time(self, number: int) -> float:
+        if self._make is not None and self._each is not None:
+            return _run_items(self._make(number), self._each, self._clock)
+        return _run(self._fn, number, self._clock)
 
     def run(self) -> float:
         """Time one round; return this round's rate (calls per second)."""
-        if self._make is not None and self._each is not None:
-            elapsed = _run_items(self._make(self._number), self._each, self._clock)
-        else:
-            elapsed = _run(self._fn, self._number, self._clock)
+        elapsed = self._time(self._number)
         current = self._number / max(elapsed, 1e-9)
         self.rate = max(self.rate, current)
         return current
@@ -66,14 +68,15 @@ def rate_batch(make: Callable[[int], Sequence[object]], fn: Callable[[object], o
                seconds: float = 0.25, repeat: int = 5,
                clock: Clock = time.process_time) -> float:
     """Items per second of ``fn(item)`` over fresh items from ``make(n)`` (made untimed)."""
-    timer = Timer(lambda: fn(make(1)[0]), seconds=seconds, clock=clock, make=make, each=fn)
+    timer = Timer(lambda: None, seconds=seconds, clock=clock, make=make, each=fn)
     return race([timer], repeat)[0]
 
 
-def _calibrate(fn: Callable[[], object], seconds: float, clock: Clock) -> int:
+def _calibrate(time_it: Callable[[int], float], seconds: float) -> int:
+    """How many calls take about ``seconds``, from a run long enough to be measurable."""
     number = 1
     while True:
-        elapsed = _run(fn, number, clock)
+        elapsed = time_it(number)
         if elapsed >= seconds / 10:
             return max(1, int(number * seconds / elapsed))
         number *= 10
