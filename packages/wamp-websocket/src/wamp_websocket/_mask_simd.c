@@ -65,6 +65,41 @@ typedef void (*mask_fn)(const uint8_t *, uint8_t *, size_t, const unsigned char 
  * at 4 MiB; even at 8 MiB the cached stores win. (sysconf's L3 size is unreliable in VMs.) */
 #define STREAM_MIN ((size_t)12 << 20)
 
+/* 32 source bytes: one load, or two 16-byte aligned halves where the source sits at 16 mod 32
+ * (then a 32-byte load would straddle a cache line every other time: 10% slower in L2). */
+AVX2 static inline __attribute__((always_inline)) __m256i load32(const uint8_t *p, int halves)
+{
+    if (halves)
+        return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_load_si128((const __m128i *)p)),
+                                       _mm_load_si128((const __m128i *)(p + 16)), 1);
+    return _mm256_loadu_si256((const __m256i *)p);
+}
+
+/* 128 bytes per iteration into a 32-byte aligned destination; returns where it stopped. */
+AVX2 static inline __attribute__((always_inline)) size_t
+avx2_body(const uint8_t *src, uint8_t *dst, size_t i, size_t len, __m256i k, int halves,
+          int stream)
+{
+    for (; i + 128 <= len; i += 128) {
+        __m256i a = _mm256_xor_si256(load32(src + i, halves), k);
+        __m256i b = _mm256_xor_si256(load32(src + i + 32, halves), k);
+        __m256i c = _mm256_xor_si256(load32(src + i + 64, halves), k);
+        __m256i d = _mm256_xor_si256(load32(src + i + 96, halves), k);
+        if (stream) {  /* past the caches: no read for ownership */
+            _mm256_stream_si256((__m256i *)(dst + i), a);
+            _mm256_stream_si256((__m256i *)(dst + i + 32), b);
+            _mm256_stream_si256((__m256i *)(dst + i + 64), c);
+            _mm256_stream_si256((__m256i *)(dst + i + 96), d);
+        } else {
+            _mm256_store_si256((__m256i *)(dst + i), a);
+            _mm256_store_si256((__m256i *)(dst + i + 32), b);
+            _mm256_store_si256((__m256i *)(dst + i + 64), c);
+            _mm256_store_si256((__m256i *)(dst + i + 96), d);
+        }
+    }
+    return i;
+}
+
 AVX2 static void avx2_kernel(const uint8_t *src, uint8_t *dst, size_t len,
                              const unsigned char *key)
 {
@@ -75,30 +110,13 @@ AVX2 static void avx2_kernel(const uint8_t *src, uint8_t *dst, size_t len,
         i = head;
     }
     __m256i k = _mm256_set1_epi32((int)rotated_key(key, i));
-    if (len >= STREAM_MIN) {
-        /* Far larger than the caches: stream the stores past them (no read for ownership). */
-        for (; i + 128 <= len; i += 128) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(src + i));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(src + i + 32));
-            __m256i c = _mm256_loadu_si256((const __m256i *)(src + i + 64));
-            __m256i d = _mm256_loadu_si256((const __m256i *)(src + i + 96));
-            _mm256_stream_si256((__m256i *)(dst + i), _mm256_xor_si256(a, k));
-            _mm256_stream_si256((__m256i *)(dst + i + 32), _mm256_xor_si256(b, k));
-            _mm256_stream_si256((__m256i *)(dst + i + 64), _mm256_xor_si256(c, k));
-            _mm256_stream_si256((__m256i *)(dst + i + 96), _mm256_xor_si256(d, k));
-        }
-        _mm_sfence();
-    }
     if (len >= 128) {
-        for (; i + 128 <= len; i += 128) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(src + i));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(src + i + 32));
-            __m256i c = _mm256_loadu_si256((const __m256i *)(src + i + 64));
-            __m256i d = _mm256_loadu_si256((const __m256i *)(src + i + 96));
-            _mm256_store_si256((__m256i *)(dst + i), _mm256_xor_si256(a, k));
-            _mm256_store_si256((__m256i *)(dst + i + 32), _mm256_xor_si256(b, k));
-            _mm256_store_si256((__m256i *)(dst + i + 64), _mm256_xor_si256(c, k));
-            _mm256_store_si256((__m256i *)(dst + i + 96), _mm256_xor_si256(d, k));
+        int halves = ((uintptr_t)(src + i) & 31) == 16;
+        if (len >= STREAM_MIN) {
+            i = halves ? avx2_body(src, dst, i, len, k, 1, 1) : avx2_body(src, dst, i, len, k, 0, 1);
+            _mm_sfence();
+        } else {
+            i = halves ? avx2_body(src, dst, i, len, k, 1, 0) : avx2_body(src, dst, i, len, k, 0, 0);
         }
     }
     for (; i + 32 <= len; i += 32) {
