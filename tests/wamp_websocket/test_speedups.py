@@ -214,6 +214,7 @@ class TestSpeedups:
         assert masked == _pure.apply_mask(data[1:], MASK)
         assert masked[:1000] == reference_mask(data[1:1001], MASK)
         assert impl.apply_mask(masked, MASK) == data[1:]
+        assert impl.apply_mask(bytearray(masked), bytearray(MASK)) == data[1:]
 
     def test_mask_non_contiguous_and_typed_views(self, impl: Any) -> None:
         data = bytes(range(200))

@@ -10,6 +10,11 @@ pick AVX2 or SSE4.1 code at run time when the CPU has it. Import it through
 
 cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.bytearray cimport (
+    PyByteArray_AS_STRING,
+    PyByteArray_CheckExact,
+    PyByteArray_GET_SIZE,
+)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_XDECREF
@@ -92,6 +97,20 @@ wsmask_kernel()  # choose the kernels for this CPU now
 wsu8_kernel()
 
 
+cdef inline bint borrow(object obj, const unsigned char **data, Py_ssize_t *length):
+    """Point at the bytes of a bytes object, or of a bytearray small enough to keep the GIL
+    for (a bytearray can be resized by another thread once the GIL is released)."""
+    if PyBytes_CheckExact(obj):
+        data[0] = <const unsigned char *>PyBytes_AS_STRING(obj)
+        length[0] = PyBytes_GET_SIZE(obj)
+        return True
+    if PyByteArray_CheckExact(obj) and PyByteArray_GET_SIZE(obj) < NOGIL_MIN:
+        data[0] = <const unsigned char *>PyByteArray_AS_STRING(obj)
+        length[0] = PyByteArray_GET_SIZE(obj)
+        return True
+    return False
+
+
 cdef inline int get_view(object obj, Py_buffer *view) except -1:
     """Borrow ``obj``'s bytes; a non-contiguous buffer is copied to contiguous bytes first."""
     try:
@@ -116,11 +135,12 @@ def apply_mask(data, mask):
     cdef Py_buffer data_view
     cdef Py_buffer mask_view
     cdef const unsigned char *key
+    cdef const unsigned char *src
+    cdef Py_ssize_t length
     if PyBytes_CheckExact(mask) and PyBytes_GET_SIZE(mask) == 4:
         key = <const unsigned char *>PyBytes_AS_STRING(mask)
-        if PyBytes_CheckExact(data):
-            return masked(<const unsigned char *>PyBytes_AS_STRING(data),
-                          PyBytes_GET_SIZE(data), key)
+        if borrow(data, &src, &length):
+            return masked(src, length, key)
         get_view(data, &data_view)
         try:
             return masked(<const unsigned char *>data_view.buf, data_view.len, key)
@@ -188,9 +208,10 @@ cdef class Utf8Validator:
     def validate(self, data):
         """Validate the next chunk of the input; see the class docstring for the result."""
         cdef Py_buffer view
-        if PyBytes_CheckExact(data):
-            return self._feed(<const unsigned char *>PyBytes_AS_STRING(data),
-                              PyBytes_GET_SIZE(data))
+        cdef const unsigned char *chunk
+        cdef Py_ssize_t length
+        if borrow(data, &chunk, &length):
+            return self._feed(chunk, length)
         get_view(data, &view)
         try:
             return self._feed(<const unsigned char *>view.buf, view.len)
