@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 from aio_helpers import ConnectProxy, Tls, run, serving, until, wait
-from wamp_websocket.exceptions import HandshakeError
-
 from wamp_asyncio.websocket import (
     ConnectingRequest,
     ConnectionDeny,
@@ -18,6 +16,7 @@ from wamp_asyncio.websocket import (
     WebSocketServerFactory,
     WebSocketServerProtocol,
 )
+from wamp_websocket.exceptions import HandshakeError
 
 
 class EchoServer(WebSocketServerProtocol):
@@ -86,7 +85,7 @@ def test_echo_text_and_binary_with_subprotocol_and_headers() -> None:
         async with serving(server_factory()) as port:
             factory = client_factory(f"ws://127.0.0.1:{port}/echo?x=1&x=2", protocols=["chat"],
                                      headers={"X-Token": "t1"})
-            factory.to_send = [(b"hello", False), (b"\x00\xff", True), ("text".encode(), False)]
+            factory.to_send = [(b"hello", False), (b"\x00\xff", True), (b"text", False)]
             proto = await connect(factory, port)
             await wait(factory.opened)
             await until(lambda: len(factory.received) == 3)
@@ -257,7 +256,6 @@ def test_wss_and_unix_socket_and_proxy() -> None:
     tls = Tls()
 
     async def main() -> None:
-        loop = asyncio.get_running_loop()
         async with serving(server_factory(), tls.server) as port:
             factory = client_factory(f"wss://localhost:{port}/")
             factory.to_send = [(b"secure", False)]

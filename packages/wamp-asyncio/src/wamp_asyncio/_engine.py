@@ -149,7 +149,7 @@ class EngineProtocol(asyncio.Protocol):
             self._wake = None
         self.transport = None
         if not self.is_closed.done():  # the engine never reported its end (never made)
-            self.is_closed.set_result(None)
+            self._io_closed(False, f"connection lost: {exc or 'closed'}")
 
     def pause_writing(self) -> None:
         self._pause("writing")
@@ -321,8 +321,12 @@ class EngineProtocol(asyncio.Protocol):
             self.is_open.set_result(None)
 
     def _io_closed(self, was_clean: bool, *reason: Any) -> None:
+        text = reason[-1] if reason else None
         if not self.is_open.done():
-            self.is_open.set_exception(ConnectionError(f"{self.peer}: closed before opening"))
+            failure = getattr(self, "failure", None)
+            if not isinstance(failure, Exception):
+                failure = ConnectionError(f"{self.peer}: closed before opening: {text}")
+            self.is_open.set_exception(failure)
             self.is_open.exception()  # retrieved: nobody has to wait on it
         if not self.is_closed.done():
-            self.is_closed.set_result(reason[-1] if reason else None)
+            self.is_closed.set_result(text)

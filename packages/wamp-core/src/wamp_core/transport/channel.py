@@ -51,6 +51,8 @@ class WampTransportMixin:
     _session: Any = None
     _serializer: Any = None
     _receive_payload: Any = None
+    _make_handler: Callable[[], Any] | None = None
+    """Makes the handler of this connection (default: ``factory._factory``)."""
     _max_send = 0
     """The largest serialized message the peer accepts (0: no limit known)."""
 
@@ -126,7 +128,7 @@ class WampTransportMixin:
         if isinstance(details, TransportDetails):
             details.channel_serializer = _serializer_code(serializer)
         try:
-            session = self.factory._factory()
+            session = (self._make_handler or self.factory._factory)()
         except Exception as exc:
             log.failure("making the WAMP session for {peer} failed: {error!r}", failure=exc,
                         peer=self.peer, error=exc)

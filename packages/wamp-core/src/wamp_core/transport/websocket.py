@@ -100,7 +100,8 @@ class WampWebSocketServerProtocolMixin(_WampWebSocketProtocol):
 
     def onConnect(self, request: Any) -> tuple[str | None, dict[str, str]]:
         factory = self.factory
-        chosen = choose_subprotocol(request.protocols, factory._serializers)
+        serializers = self._route(request.path)
+        chosen = choose_subprotocol(request.protocols, serializers)
         if chosen is not None:
             subprotocol, self._serializer = chosen
             return subprotocol, {}
@@ -108,9 +109,24 @@ class WampWebSocketServerProtocolMixin(_WampWebSocketProtocol):
             offered = ", ".join(request.protocols) or "none"
             raise self.ConnectionDeny(
                 406, f"this server only speaks WebSocket subprotocols "
-                     f"{', '.join(factory._protocols)} (offered: {offered})")
-        self._serializer = _json_of(factory._serializers)
+                     f"{', '.join(subprotocols(serializers))} (offered: {offered})")
+        self._serializer = _json_of(serializers)
         return None, {}
+
+    def _route(self, path: str) -> list[Any]:
+        """The serializers (and handler factory) for a request path: a factory with
+        ``_routes`` (``{path or "*": (handler factory, serializers)}``) serves several."""
+        factory = self.factory
+        routes = getattr(factory, "_routes", None)
+        if not routes:
+            serializers: list[Any] = factory._serializers
+            return serializers
+        route = routes.get(path) or routes.get("*")
+        if route is None:
+            raise self.ConnectionDeny(404, f"no WAMP service at path {path!r} (served: "
+                                           f"{', '.join(sorted(routes))})")
+        self._make_handler, serializers = route
+        return serializers
 
 
 class WampWebSocketClientProtocolMixin(_WampWebSocketProtocol):
