@@ -173,6 +173,14 @@ def test_json_nul_strings_read_back_as_bytes_at_any_depth() -> None:
     (msg,) = S.JsonSerializer().unserialize(payload)
     assert msg.args == [b"hi", {"n": [[b""]]}]
     assert msg.kwargs == {"k": b"\xff"}
+    assert msg.marshal()[2] == {"x_meta": b"\x00\x01"}  # in the Details dict too
+
+
+def test_json_bytes_in_details_travel_as_nul_base64() -> None:
+    msg = Result(7, args=[1], custom={"x_blob": [b"\x01"]})
+    data, _ = S.JsonSerializer().serialize(msg)
+    assert json.loads(data) == [50, 7, {"x_blob": ["\x00AQ=="]}, [1]]
+    assert S.JsonSerializer().unserialize(data) == [msg]
 
 
 def test_json_strings_without_nul_prefix_stay_strings() -> None:

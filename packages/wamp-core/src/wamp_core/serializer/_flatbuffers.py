@@ -23,7 +23,6 @@ from wamp_core.serializer._binary import (
     ubjson_available,
 )
 from wamp_core.serializer._common import Buffer, EncoderKey
-from wamp_core.serializer._fbs_codec import PayloadCodec, decode_message, encode_message
 from wamp_core.serializer._json import JsonObjectSerializer
 from wamp_core.serializer._wamp import Serializer, shared_object_serializer
 
@@ -37,7 +36,9 @@ _PAYLOAD_FORMATS: dict[str, type[Any]] = {
 }
 
 
-def _codec(name: str) -> PayloadCodec:
+def _codec(name: str) -> Any:
+    from wamp_core.serializer._fbs_codec import PayloadCodec
+
     objser = _PAYLOAD_FORMATS[name]()
 
     def loads(data: bytes) -> Any:
@@ -46,7 +47,7 @@ def _codec(name: str) -> PayloadCodec:
     return PayloadCodec(name, objser.serialize, loads)
 
 
-def _reading_codecs() -> dict[str, PayloadCodec]:
+def _reading_codecs() -> dict[str, Any]:
     names = [n for n in _PAYLOAD_FORMATS if n != "ubjson" or ubjson_available()]
     return {name: _codec(name) for name in names}
 
@@ -67,6 +68,9 @@ class FlatBuffersObjectSerializer:
                 f"unknown payload serializer {payload_serializer!r} "
                 f"(known: {', '.join(sorted(_PAYLOAD_FORMATS))})"
             )
+        # Imported here: the flatbuffers runtime imports numpy when it is installed.
+        from wamp_core.serializer._fbs_codec import decode_message, encode_message
+
         self._batched = False
         codec = _codec(payload_serializer)
         codecs = _reading_codecs()
