@@ -5,17 +5,14 @@ Object serializers (``IObjectSerializer``: plain values <-> bytes):
 :class:`CBORObjectSerializer`, :class:`UBJSONObjectSerializer`,
 :class:`FlatBuffersObjectSerializer`.
 
-Message serializers (``ISerializer``: messages <-> ``(bytes, is_binary)``):
+Message serializers (``ISerializer``: messages <-> ``(bytes, is_binary)``), with
+their WebSocket subprotocol and RawSocket serializer number:
 
-============================  ===============  ===========================  =========
-class                         SERIALIZER_ID    WebSocket subprotocol        RawSocket
-============================  ===============  ===========================  =========
-:class:`JsonSerializer`       ``json``         ``wamp.2.json[.batched]``    1
-:class:`MsgPackSerializer`    ``msgpack``      ``wamp.2.msgpack[.batched]`` 2
-:class:`CBORSerializer`       ``cbor``         ``wamp.2.cbor[.batched]``    3
-:class:`UBJSONSerializer`     ``ubjson``       ``wamp.2.ubjson[.batched]``  4
-:class:`FlatBuffersSerializer` ``flatbuffers`` ``wamp.2.flatbuffers``       5
-============================  ===============  ===========================  =========
+- :class:`JsonSerializer`: ``wamp.2.json``, ``wamp.2.json.batched``; 1
+- :class:`MsgPackSerializer`: ``wamp.2.msgpack``, ``wamp.2.msgpack.batched``; 2
+- :class:`CBORSerializer`: ``wamp.2.cbor``, ``wamp.2.cbor.batched``; 3
+- :class:`UBJSONSerializer`: ``wamp.2.ubjson``, ``wamp.2.ubjson.batched``; 4
+- :class:`FlatBuffersSerializer`: ``wamp.2.flatbuffers``; 5
 
 Batched JSON ends every message with 0x1E (the spec's record separator;
 Autobahn|Python writes 0x18, which is read too). Batched MessagePack, CBOR and
