@@ -185,13 +185,48 @@ def section_utf8(sizes: list[int], peers: dict[str, Any], args: argparse.Namespa
 
 
 def section_frames(sizes: list[int], args: argparse.Namespace) -> list[Result] | None:
-    """Hook for the engine: parse a stream of small masked frames into messages.
+    """Parse a stream of 1024 masked 100-byte binary frames into messages, fed in 64 KiB
+    reads: ``wamp_websocket.ServerConnection.receive_data`` against websockets' Sans-I/O
+    protocol on the same bytes (both already OPEN, events drained after every read)."""
+    try:
+        from websockets.protocol import Protocol, Side, State
+    except ImportError:
+        return None
+    from wamp_websocket import ServerConnection
+    from wamp_websocket import apply_mask as mask_payload
 
-    To be filled in with the engine (wamp_websocket.ServerConnection.receive_data over 100-byte
-    masked frames, against websockets' Sans-I/O ServerProtocol on the same bytes; goal 5x).
-    Return results (``Result(size, {"ours": s, "websockets": s})``) or None to skip.
-    """
-    return None
+    count = 1024
+    frame = bytes([0x82, 0x80 | 100]) + MASK + mask_payload(b"x" * 100, MASK)
+    stream = frame * count
+    reads = [stream[i : i + 64 * KiB] for i in range(0, len(stream), 64 * KiB)]
+    server = ServerConnection()
+    server.receive_data(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        b"Sec-WebSocket-Version: 13\r\n\r\n")
+    server.accept()
+    server.events_received()
+    theirs = Protocol(Side.SERVER, state=State.OPEN, max_size=None)
+
+    def ours() -> int:
+        got = 0
+        for data in reads:
+            server.receive_data(data)
+            got += len(server.events_received())
+        return got
+
+    def websockets() -> int:
+        got = 0
+        for data in reads:
+            theirs.receive_data(data)
+            got += len(theirs.events_received())
+        return got
+
+    if ours() != count or websockets() != count:
+        raise SystemExit("a parser lost frames")
+    env = {"ours": ours, "websockets": websockets}
+    contenders = [Contender("ours", "ours()", env), Contender("websockets", "websockets()", env)]
+    measure(contenders, run_seconds=args.run_seconds, rounds=args.rounds)
+    return [Result(100 * count, {c.name: c.best for c in contenders})]
 
 
 # ---- report ------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ _M_FORBIDDEN = cython.declare(cython.int, 0)
 _M_REQUIRED = cython.declare(cython.int, 1)
 _M_ANY = cython.declare(cython.int, 2)
 _SMALL = cython.declare(cython.Py_ssize_t, 2048)  # smaller payloads are copied, not viewed
+_UNLIMITED = cython.declare(cython.Py_ssize_t, 1 << 62)
 
 _pack_short = struct.Struct("!BB").pack
 _pack_medium = struct.Struct("!BBH").pack
@@ -89,6 +90,14 @@ def frame_header(first_byte: int, length: int, mask: bytes | None) -> bytes:
     else:
         head = _pack_long(first_byte, bit | 127, length)
     return head if mask is None else head + mask
+
+
+@cython.cfunc
+def _limit(max_frame: cython.Py_ssize_t, max_message: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """The largest payload the fast path may take: the smaller non-zero limit."""
+    if max_frame and max_message:
+        return min(max_frame, max_message)
+    return max_frame or max_message or _UNLIMITED
 
 
 @cython.cclass
@@ -168,9 +177,10 @@ class FrameParser:
         return _ERROR
 
     @cython.locals(end=cython.Py_ssize_t, pos=cython.Py_ssize_t, start=cython.Py_ssize_t,
-                   length=cython.Py_ssize_t, b0=cython.int, b1=cython.int, masked=cython.bint,
-                   fast=cython.bint, rule=cython.int, max_frame=cython.Py_ssize_t,
-                   max_message=cython.Py_ssize_t, buf=bytearray, data=bytes)
+                   length=cython.Py_ssize_t, b0=cython.int, b1=cython.int, masked=cython.int,
+                   fast=cython.bint, want=cython.int, any_mask=cython.bint, unmask=cython.bint,
+                   check_text=cython.bint, limit=cython.Py_ssize_t, buf=bytearray,
+                   data=bytes)
     def parse(self, events: list[Any]) -> int:
         """Parse frames from the buffer; return NEED_DATA, FRAME or ERROR (see module doc)."""
         if self.in_frame:
@@ -178,10 +188,14 @@ class FrameParser:
         buf = self.buf
         end = len(buf)
         pos = self.pos
+        # The fast path takes an unfragmented text/binary frame (first byte 0x81 or 0x82)
+        # that is complete, within the limits, and masked as the mask rule wants.
         fast = self.fast and self.msg_opcode == 0
-        rule = self.mask_rule
-        max_frame = self.max_frame
-        max_message = self.max_message
+        limit = _limit(self.max_frame, self.max_message)
+        want = 0x80 if self.mask_rule == _M_REQUIRED else 0
+        any_mask = self.mask_rule == _M_ANY
+        unmask = self.unmask
+        check_text = self.validate_utf8
         view = memoryview(buf)
         try:
             while end - pos >= 2:
@@ -189,51 +203,46 @@ class FrameParser:
                 b1 = buf[pos + 1]
                 length = b1 & 0x7F
                 start = pos + 2
-                if length == 126:
-                    if end - pos < 4:
-                        break
-                    length = (buf[pos + 2] << 8) | buf[pos + 3]
-                    start = pos + 4
-                elif length == 127:
-                    if end - pos < 10:
-                        break
-                    if buf[pos + 2] & 0x80:
-                        # RFC 6455 5.2: the most significant bit of a 64-bit length MUST be 0
-                        self.pos = pos
-                        return self._fail(1002, "frame length with the most significant bit set")
-                    length = int.from_bytes(buf[pos + 2 : pos + 10], "big")
-                    start = pos + 10
-                masked = (b1 & 0x80) != 0
+                if length >= 126:
+                    if length == 126:
+                        if end - pos < 4:
+                            break
+                        length = (buf[pos + 2] << 8) | buf[pos + 3]
+                        start = pos + 4
+                    else:
+                        if end - pos < 10:
+                            break
+                        if buf[pos + 2] & 0x80:
+                            # RFC 6455 5.2: the most significant bit of a 64-bit length is 0
+                            self.pos = pos
+                            return self._fail(1002, "frame length with the high bit set")
+                        length = int.from_bytes(buf[pos + 2 : pos + 10], "big")
+                        start = pos + 10
+                masked = b1 & 0x80
                 if masked:
                     start += 4
                 if end < start:
                     break
-                if (
-                    fast
-                    and (b0 == 0x81 or b0 == 0x82)
-                    and length <= end - start
-                    and (rule == _M_ANY or masked == (rule == _M_REQUIRED))
-                    and (max_frame == 0 or length <= max_frame)
-                    and (max_message == 0 or length <= max_message)
-                ):
+                if (fast and (b0 == 0x81 or b0 == 0x82) and length <= end - start
+                        and length <= limit and (masked == want or any_mask)):
                     # fast path: a whole unfragmented, uncompressed data message
                     if length < _SMALL:  # copying a small payload is cheaper than a view
                         source = buf[start : start + length]
                     else:
                         source = view[start : start + length]
-                    if masked and self.unmask:
+                    if masked and unmask:
                         data = apply_mask(source, buf[start - 4 : start])
                     else:
                         data = bytes(source)
-                    if b0 == 0x81 and self.validate_utf8 and not self._valid_text(data):
-                        self.pos = start + length  # the stream stays in sync past it
+                    pos = start + length
+                    if b0 == 0x81 and check_text and not self._valid_text(data):
+                        self.pos = pos  # the stream stays in sync past this frame
                         self.error_in_sync = True
                         return self._fail(1007, "invalid UTF-8 in a text message")
                     events.append(MessageReceived(data, b0 == 0x82))
-                    pos = start + length
                     continue
                 self.pos = pos
-                return self._begin(b0, masked, length, start)
+                return self._begin(b0, masked != 0, length, start)
             self.pos = pos
             return _NEED
         finally:
