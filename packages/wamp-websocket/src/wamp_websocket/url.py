@@ -28,8 +28,9 @@ def parse_url(url: str) -> tuple[bool, str, int, str, str, dict[str, list[str]]]
     secure = scheme == "wss"
     path = split.path or "/"
     resource = f"{path}?{split.query}" if split.query else path
-    return (secure, split.hostname, port or (443 if secure else 80), resource, path,
-            parse_qs(split.query))
+    if port is None:  # an explicit port 0 stays 0 (listen on any free port), as Autobahn
+        port = 443 if secure else 80
+    return (secure, split.hostname, port, resource, path, parse_qs(split.query))
 
 
 def create_url(host: str, port: int | None = None, secure: bool = False, path: str | None = None,
