@@ -94,7 +94,14 @@ def format_result(result: Any) -> str:
 
 
 def format_error(exc: BaseException) -> str:
-    """An error for a person: the WAMP error URI and payload, or the exception."""
+    """An error for a person: the WAMP error URI and payload, or the exception.
+
+    A Component's "every transport failed" names the URL and the one error behind it.
+    """
+    failures = getattr(exc, "failures", None)
+    if isinstance(failures, list) and len(failures) == 1 and failures[0][2] is not None:
+        _, url, cause = failures[0]
+        return format_error(cause).replace("error: ", f"error: {url}: ", 1)
     error = getattr(exc, "error", None)
     if isinstance(error, str):
         kwargs = getattr(exc, "kwargs", None)
