@@ -110,6 +110,7 @@ class WebSocketProtocol:
     _engine: Connection | None = None
     _transport_details: Any = None
     _connected = False
+    _dispatching = False  # inside _handle_events, before onClose
     # Autobahn's attributes, filled as the connection goes
     websocket_version: int | None = None
     websocket_protocol_in_use: str | None = None
@@ -175,10 +176,24 @@ class WebSocketProtocol:
         return dataclasses.replace(options, frame_events=frames)
 
     def _handle_events(self, events: list[Event]) -> None:
-        """Dispatch drained engine events to the callbacks (called by the adapter)."""
+        """Dispatch drained engine events to the callbacks (called by the adapter).
+
+        A callback that raises is logged and the connection dropped (as a framework does
+        when Autobahn's ``dataReceived`` raises); the events after it are still dispatched,
+        so ``onClose`` is never lost.
+        """
         handlers = self._HANDLERS
-        for event in events:
-            handlers[type(event)](self, event)
+        self._dispatching = True
+        try:
+            for event in events:
+                try:
+                    handlers[type(event)](self, event)
+                except Exception:
+                    log.exception("WebSocket callback of %s failed on %s: dropping the "
+                                  "connection", type(self).__name__, type(event).__name__)
+                    self._io_drop(True)
+        finally:
+            self._dispatching = False
 
     def _call(self, result: Any) -> None:
         if result is not None:
@@ -189,6 +204,19 @@ class WebSocketProtocol:
         if engine is None:
             raise InvalidStateError(f"cannot {what}: the connection is not open")
         return engine
+
+    def _answer_dropped(self) -> bool:
+        """Whether a send is an answer to an event that arrived before the connection closed.
+
+        The engine handles all the bytes of a read before the callbacks run, so a message and
+        a Close frame (or a bad frame) read together reach ``onMessage`` with the connection
+        already closing; Autobahn, which calls back frame by frame, would still be open
+        there. Such an answer is dropped silently; outside the callbacks a send on a closed
+        connection raises, as in Autobahn.
+        """
+        engine = self._engine
+        return (self._dispatching and engine is not None
+                and engine.state in (State.CLOSING, State.CLOSED))
 
     # -- callbacks (override these) -------------------------------------------------------
 
@@ -240,6 +268,8 @@ class WebSocketProtocol:
                     fragmentSize: int | None = None, sync: bool = False,
                     doNotCompress: bool = False) -> None:
         """Send a message (``fragmentSize`` overrides ``autoFragmentSize``)."""
+        if self._answer_dropped():
+            return
         self._require_engine("send a message").send_message(
             payload, isBinary, False if doNotCompress else None, fragmentSize)
         self._io_wake(sync)
@@ -251,11 +281,15 @@ class WebSocketProtocol:
 
     def sendPing(self, payload: bytes | None = None) -> None:
         """Send a ping (at most 125 bytes of payload)."""
+        if self._answer_dropped():
+            return
         self._require_engine("send a ping").send_ping(payload or b"")
         self._io_wake()
 
     def sendPong(self, payload: bytes | None = None) -> None:
         """Send an unsolicited pong."""
+        if self._answer_dropped():
+            return
         self._require_engine("send a pong").send_pong(payload or b"")
         self._io_wake()
 
@@ -338,6 +372,7 @@ class WebSocketProtocol:
             self._io_spawn(result)
 
     def _on_closed(self, event: ConnectionClosed) -> None:
+        self._dispatching = False  # from onClose on, a send raises
         self.wasClean = event.was_clean
         if event.was_clean:
             self.remoteCloseCode, self.remoteCloseReason = event.code, event.reason
