@@ -286,3 +286,40 @@ def test_autobahn_js_loads_under_node(autobahn_js: venvs.JsEnv) -> None:
     shown = json.loads(out.output.strip().splitlines()[-1])
     assert shown["v"].startswith("22.11.") and shown["c"] == "function"
     assert autobahn_js.installed()["autobahn_js"] == shown["v"]
+
+
+
+@pytest.mark.interop
+def test_crossbar_router_serves_autobahn_twisted_client(
+        crossbar_router: CrossbarRouter, autobahn_venv: venvs.Venv) -> None:
+    router = crossbar_router
+    scenarios = clients.router_scenarios(router, transports=("ws", "rs"),
+                                         serializers=("msgpack",),
+                                         methods=("anonymous", "cryptosign", "scram"))
+    scenarios.append({"name": "rs-json-bad-cra", "url": router.rs_url, "serializer": "json",
+                      "realm": "realm1", "authentication": {"wampcra": {
+                          "authid": "cra-user", "secret": "wrong"}}})
+    scenarios.append({"name": "ws-json-no-realm", "url": router.ws_url, "serializer": "json",
+                      "realm": "no.such.realm"})
+    results = _by_name(clients.autobahn_wamp_client(scenarios, flavour="twisted", timeout=120))
+    for sc in scenarios[:-2]:
+        res = results[sc["name"]]
+        assert res["ok"] and res["call"] == 5 and res["event"] == {"n": 1}, res
+        assert res["details"]["authmethod"] == sc["name"].split("-")[2]
+    assert "wamp.error.not_authorized" in results["rs-json-bad-cra"]["error"]
+    assert "wamp.error.no_such_realm" in results["ws-json-no-realm"]["error"]
+
+@pytest.mark.interop
+def test_crossbar_25_router_serves_autobahn(crossbar_router_25: CrossbarRouter,
+                                            autobahn_venv: venvs.Venv) -> None:
+    # Autobahn 26's `ubjson` is BJData, which Crossbar.io 25.12 does not read: json and msgpack.
+    router = crossbar_router_25
+    assert router.version == "25.12"
+    scenarios = clients.router_scenarios(router, transports=("ws", "rs"),
+                                         serializers=("json", "msgpack"),
+                                         methods=("anonymous", "wampcra-salted", "scram"))
+    results = clients.autobahn_wamp_client(scenarios, timeout=120)
+    assert [(r["name"], r["ok"], r["call"]) for r in results] == [
+        (sc["name"], True, 5) for sc in scenarios], results
+    venv_freeze = venvs.crossbar("25.12").installed()["freeze"]
+    assert any(line.startswith("crossbar==25.12.") for line in venv_freeze)

@@ -88,10 +88,12 @@ def router_scenarios(
     return out
 
 
-def autobahn_wamp_client(scenarios: list[dict[str, Any]], *, timeout: float = 180,
-                         version: str = "26.10") -> list[dict[str, Any]]:
-    """Run ``ab_wamp_client.py`` (Autobahn|Python, asyncio) over ``scenarios``."""
-    env = venvs.autobahn_python("asyncio", version)
-    result: list[dict[str, Any]] = run_script(env, "ab_wamp_client.py",
-                                              [json.dumps(scenarios)], timeout=timeout)
+def autobahn_wamp_client(scenarios: list[dict[str, Any]], *, flavour: str = "asyncio",
+                         timeout: float = 180, version: str = "26.10") -> list[dict[str, Any]]:
+    """Run Autobahn|Python's client over ``scenarios``: ``ab_wamp_client.py`` (asyncio) or
+    ``ab_wamp_client_twisted.py`` (Twisted). One result dict per scenario, in order."""
+    env = venvs.autobahn_python(flavour, version)
+    script = {"asyncio": "ab_wamp_client.py", "twisted": "ab_wamp_client_twisted.py"}[flavour]
+    result: list[dict[str, Any]] = run_script(env, script, [json.dumps(scenarios)],
+                                              timeout=timeout)
     return result
