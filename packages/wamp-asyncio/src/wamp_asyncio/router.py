@@ -28,9 +28,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wamp_core.log import make_logger
-from wamp_core.router import Router, RouterConfig, load_config, parse_config
-from wamp_core.transport.negotiate import server_serializers
-from wamp_core.transport.serving import Listener, cli_config, plan, sniff
+from wamp_core.router import Router
+from wamp_core.transport.serving import Listener, listener_factories, plan, sniff
+from wamp_core.transport.serving import router_config as make_router_config
 from wamp_websocket.compress import PerMessageDeflateOfferAccept
 
 from wamp_asyncio.rawsocket import WampRawSocketServerFactory, WampRawSocketServerProtocol
@@ -126,34 +126,12 @@ class RouterServer:
         self.urls.extend(listener.urls(host, port))
 
     def _factory(self, listener: Listener) -> Any:
-        router = self.router
-        ws = rs = None
-        if listener.websocket:
-            routes = {path: (router.session_factory(s.transport), server_serializers(s.serializers))
-                      for path, s in listener.websocket.items()}
-            first = next(iter(listener.websocket.values()))
-            extra = {} if first.show_server_version else {"server": None}
-            ws = WampWebSocketServerFactory(
-                router.session_factory(first.transport), serializers=first.serializers,
-                externalPort=first.external_port, **extra)
-            ws.protocol = _WebSocketProtocol
-            ws._routes = routes
-            ws._requireWebSocketSubprotocol = first.require_subprotocol
-            ws.setProtocolOptions(**first.options)
-            if first.compression:
-                ws.setProtocolOptions(perMessageCompressionAccept=_accept_deflate)
-            if listener.max_connections:
-                ws.setProtocolOptions(maxConnections=listener.max_connections)
-            ws._connections = self._connections
-        if listener.rawsocket is not None:
-            service = listener.rawsocket
-            rs = WampRawSocketServerFactory(router.session_factory(service.transport),
-                                            serializers=service.serializers)
-            rs.protocol = _RawSocketProtocol
-            rs.setProtocolOptions(**service.options)
-            if listener.max_connections:
-                rs.setProtocolOptions(maxConnections=listener.max_connections)
-            rs._connections = self._connections
+        ws, rs = listener_factories(self.router, listener, WampWebSocketServerFactory,
+                                    WampRawSocketServerFactory, _accept_deflate)
+        for factory, protocol in ((ws, _WebSocketProtocol), (rs, _RawSocketProtocol)):
+            if factory is not None:
+                factory.protocol = protocol
+                factory._connections = self._connections
         if ws is not None and rs is not None:
             return lambda: _Sniffer(ws, rs)
         return ws if ws is not None else rs
@@ -183,25 +161,12 @@ def _accept_deflate(offers: list[Any]) -> Any:
     return PerMessageDeflateOfferAccept(offers[0])
 
 
-def _config(config: Any, realm: str, ws: Sequence[str], rawsocket: Sequence[str],
-            unix: Sequence[str]) -> RouterConfig:
-    if config is not None:
-        if isinstance(config, RouterConfig):
-            return config
-        if isinstance(config, Mapping):
-            return parse_config(config)
-        return load_config(os.fspath(config))
-    if not (ws or rawsocket or unix):
-        ws = ["127.0.0.1:8080/ws"]
-    return cli_config(realm, ws=ws, rawsocket=rawsocket, unix=unix)
-
-
 async def serve(config: Any = None, *, ws: Sequence[str] = (), rawsocket: Sequence[str] = (),
                 unix: Sequence[str] = (), realm: str = "realm1",
                 environ: Mapping[str, str] | None = None) -> RouterServer:
     """Start the embedded router (see the module text); returns the running server."""
     loop = asyncio.get_running_loop()
-    router_config = _config(config, realm, ws, rawsocket, unix)
+    router_config = make_router_config(config, realm, ws, rawsocket, unix)
     router = Router(router_config, call_later=loop.call_later, clock=time.time,
                     environ=environ)
     for warning in router.warnings:

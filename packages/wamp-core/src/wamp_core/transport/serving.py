@@ -16,16 +16,19 @@ mapped to Autobahn's camelCase names (Crossbar.io gives the four timeouts in mil
 
 :func:`cli_config` builds such a configuration from ``--ws HOST:PORT/PATH``,
 ``--rawsocket HOST:PORT`` and ``--unix PATH`` arguments and a realm whose anonymous role may
-do everything (for development).
+do everything (for development); :func:`router_config` picks between that and a given
+configuration. :func:`listener_factories` makes the WAMP server factories of a listener from
+the framework's factory classes, so the asyncio and Twisted routers only open sockets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from wamp_core.router.config import RouterConfig, parse_config
+from wamp_core.router.config import RouterConfig, load_config, parse_config
 from wamp_core.router.config_transport import (
     Endpoint,
     RawSocketTransport,
@@ -33,6 +36,7 @@ from wamp_core.router.config_transport import (
     WebSocketTransport,
     WebTransport,
 )
+from wamp_core.transport.negotiate import server_serializers
 
 __all__ = [
     "ANY_PATH",
@@ -40,9 +44,11 @@ __all__ = [
     "RawSocketService",
     "WebSocketService",
     "cli_config",
+    "listener_factories",
     "parse_address",
     "plan",
     "rawsocket_options",
+    "router_config",
     "sniff",
     "websocket_options",
 ]
@@ -272,3 +278,59 @@ def cli_config(realm: str = "realm1", ws: Sequence[str] = (), rawsocket: Sequenc
                                               "permissions": [everything]}]}],
         "transports": transports,
     })
+
+
+def router_config(config: Any = None, realm: str = "realm1", ws: Sequence[str] = (),
+                  rawsocket: Sequence[str] = (), unix: Sequence[str] = ()) -> RouterConfig:
+    """What ``serve(config, ws=..., rawsocket=..., unix=..., realm=...)`` serves.
+
+    ``config`` is a :class:`RouterConfig`, a dict (a router worker or a whole Crossbar.io
+    node configuration) or the path of a ``config.json``; without one, :func:`cli_config`
+    of the addresses (none at all: ``ws://127.0.0.1:8080/ws``).
+    """
+    if config is not None:
+        if isinstance(config, RouterConfig):
+            return config
+        if isinstance(config, Mapping):
+            return parse_config(config)
+        return load_config(os.fspath(config))
+    if not (ws or rawsocket or unix):
+        ws = ["127.0.0.1:8080/ws"]
+    return cli_config(realm, ws=ws, rawsocket=rawsocket, unix=unix)
+
+
+def listener_factories(router: Any, listener: Listener, websocket_factory: Callable[..., Any],
+                       rawsocket_factory: Callable[..., Any],
+                       accept_deflate: Callable[[list[Any]], Any],
+                       **kwargs: Any) -> tuple[Any, Any]:
+    """The ``(WebSocket, RawSocket)`` WAMP server factories of a listener (None where the
+    listener serves no such service), made from the framework's
+    ``WampWebSocketServerFactory`` and ``WampRawSocketServerFactory`` (``kwargs`` go to
+    both, e.g. ``reactor=``): one router session factory per WebSocket path, the
+    serializers, protocol options, compression (``accept_deflate(offers)``) and the
+    connection limit of the configuration."""
+    ws = rs = None
+    if listener.websocket:
+        first = next(iter(listener.websocket.values()))
+        extra = {} if first.show_server_version else {"server": None}
+        ws = websocket_factory(router.session_factory(first.transport),
+                               serializers=first.serializers,
+                               externalPort=first.external_port, **extra, **kwargs)
+        ws._routes = {path: (router.session_factory(s.transport),
+                             server_serializers(s.serializers))
+                      for path, s in listener.websocket.items()}
+        ws._requireWebSocketSubprotocol = first.require_subprotocol
+        ws.setProtocolOptions(**first.options)
+        if first.compression:
+            ws.setProtocolOptions(perMessageCompressionAccept=accept_deflate)
+        if listener.max_connections:
+            ws.setProtocolOptions(maxConnections=listener.max_connections)
+    if listener.rawsocket is not None:
+        service = listener.rawsocket
+        rs = rawsocket_factory(router.session_factory(service.transport),
+                               serializers=service.serializers, **kwargs)
+        rs.setProtocolOptions(**service.options)
+        if listener.max_connections:
+            rs.setProtocolOptions(maxConnections=listener.max_connections)
+    return ws, rs
+
