@@ -391,6 +391,10 @@ def test_deep_nesting_is_refused_not_crashed() -> None:
 
 def test_ubjson_huge_counted_container_is_refused_before_allocating() -> None:
     for payload in (b"[$Z#l\x7f\xff\xff\xff", b"[$i#L\x00\x00\x00\x01\x00\x00\x00\x00",
-                    b"[[$Z#I\x7f\xff]]"):
-        with pytest.raises(SerializationError, match="exceeds the payload size"):
+                    b"[[$Z#I\x7f\xff]]",
+                    b"[" + b"[$T#U\xff" * 10 + b"]"):  # many small ones add up
+        with pytest.raises(SerializationError, match="payload size"):
             S.UBJSONSerializer().unserialize(payload)
+    # Typed, counted containers within the payload's size are fine.
+    assert S.UBJSONObjectSerializer().unserialize(b"[[$Z#U\x03[$U#U\x02\x01\x02]") == \
+        [[[None, None, None], b"\x01\x02"]]

@@ -126,22 +126,42 @@ class CBORObjectSerializer(BinaryObjectSerializer):
 
 
 # UBJSON containers with a type and a count ("[$Z#l<count>") make py-ubjson
-# allocate the count up front, even for types without payload octets (null,
-# no-op, true, false). A count larger than the whole payload cannot be honest.
-_UBJSON_COUNTED = re.compile(rb"[\[{]\$[^#]#([iUIlL])")
-_UBJSON_COUNT_FORMATS = {b"i": ">b", b"U": ">B", b"I": ">h", b"l": ">i", b"L": ">q"}
+# allocate the count up front. For element types without payload octets (null,
+# no-op, true, false) nothing bounds the count but the count itself, so a few
+# octets could demand gigabytes: their counts must add up to no more than the
+# payload size. Other typed containers need an octet per element, so only 32-
+# and 64-bit counts (larger than any payload) need looking at. Both scans are
+# regular expressions over the payload (C speed; matches are rare in honest data).
+_ZERO_SIZE_COUNTED = re.compile(rb"\$[ZNTF]#([iUIlL])")
+_LONG_COUNTED = re.compile(rb"\$.#([lL])", re.DOTALL)
+_COUNT_FORMATS = {
+    b"i": struct.Struct(">b"), b"U": struct.Struct(">B"), b"I": struct.Struct(">h"),
+    b"l": struct.Struct(">i"), b"L": struct.Struct(">q"),
+}
+
+
+def _count(raw: bytes, match: re.Match[bytes]) -> int:
+    fmt = _COUNT_FORMATS[match.group(1)]
+    if match.end() + fmt.size > len(raw):
+        return 0  # truncated: the decoder reports it
+    return int(fmt.unpack_from(raw, match.end())[0])
 
 
 def _check_ubjson_counts(raw: bytes) -> None:
-    if b"$" not in raw:
+    """Refuse typed, counted containers that would allocate more than the payload holds."""
+    if b"#" not in raw or b"$" not in raw:  # memchr: cheap on the common path
         return
     limit = len(raw)
-    for match in _UBJSON_COUNTED.finditer(raw):
-        fmt = _UBJSON_COUNT_FORMATS[match.group(1)]
-        try:
-            (count,) = struct.unpack_from(fmt, raw, match.end())
-        except struct.error:
-            continue  # truncated: the decoder reports it
+    total = 0
+    for match in _ZERO_SIZE_COUNTED.finditer(raw):
+        total += _count(raw, match)
+        if total > limit:
+            raise SerializationError(
+                f"invalid UBJSON payload: counted containers of empty values hold {total} "
+                f"elements by offset {match.start()}, more than the payload size ({limit} octets)"
+            )
+    for match in _LONG_COUNTED.finditer(raw):
+        count = _count(raw, match)
         if count > limit:
             raise SerializationError(
                 f"invalid UBJSON payload: container count {count} at offset {match.start()} "
