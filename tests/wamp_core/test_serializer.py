@@ -298,6 +298,10 @@ def test_subprotocol_and_rawsocket_lookups() -> None:
     with pytest.raises(ValueError, match="1 \\(json\\)"):
         S.serializer_for_rawsocket_id(9)
     assert S.RAWSOCKET_ID_TO_SER[3] is S.CBORSerializer
+    assert S.SUBPROTOCOL_TO_SER["wamp.2.json.batched"] == (S.JsonSerializer, True)
+    assert S.SUBPROTOCOL_TO_SER["wamp.2.flatbuffers"] == (S.FlatBuffersSerializer, False)
+    assert "wamp.2.flatbuffers.batched" not in S.SUBPROTOCOL_TO_SER
+    assert len(S.SUBPROTOCOL_TO_SER) == 9
     assert S.SERID_TO_SER["msgpack"] is S.MsgPackSerializer
     assert S.SERID_TO_OBJSER["json"] is S.JsonObjectSerializer
 

@@ -19,9 +19,10 @@ Autobahn|Python writes 0x18, which is read too). Batched MessagePack, CBOR and
 UBJSON put a 4-octet big-endian length before every message. UBJSON needs the
 ``ubjson`` extra.
 
-:data:`SERID_TO_SER` maps serializer ids to the available classes,
-:func:`create_transport_serializer` builds one from an id (``"cbor"``,
-``"json.batched"``), :func:`serializer_for_subprotocol` and
+:data:`SERID_TO_SER`, :data:`SUBPROTOCOL_TO_SER` and :data:`RAWSOCKET_ID_TO_SER`
+map serializer ids, WebSocket subprotocols and RawSocket numbers to the
+installed formats. :func:`create_transport_serializer` builds a serializer from
+an id (``"cbor"``, ``"json.batched"``); :func:`serializer_for_subprotocol` and
 :func:`serializer_for_rawsocket_id` from what a handshake negotiated.
 """
 
@@ -53,6 +54,7 @@ __all__ = [
     "RAWSOCKET_ID_TO_SER",
     "SERID_TO_OBJSER",
     "SERID_TO_SER",
+    "SUBPROTOCOL_TO_SER",
     "CBORObjectSerializer",
     "CBORSerializer",
     "FlatBuffersObjectSerializer",
@@ -107,6 +109,13 @@ RAWSOCKET_ID_TO_SER: dict[int, type[Serializer]] = {
 """RawSocket serializer number -> message serializer class, for the installed formats."""
 
 _BATCHABLE = frozenset({"json", "msgpack", "cbor", "ubjson"})
+
+SUBPROTOCOL_TO_SER: dict[str, tuple[type[Serializer], bool]] = {
+    f"wamp.2.{ser_id}{suffix}": (cls, bool(suffix))
+    for ser_id, cls in SERID_TO_SER.items()
+    for suffix in (("", ".batched") if ser_id in _BATCHABLE else ("",))
+}
+"""WebSocket subprotocol (``"wamp.2.cbor.batched"``) -> (class, batched), installed formats."""
 
 
 def _known_ids() -> str:
