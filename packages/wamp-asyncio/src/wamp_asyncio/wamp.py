@@ -28,7 +28,8 @@ from typing import Any
 
 from wamp_core import protocol as _protocol
 from wamp_core._component_attempt import TransportsExhausted
-from wamp_core.log import make_logger, set_log_level
+from wamp_core._runner import ApplicationRunnerBase
+from wamp_core.log import set_log_level
 from wamp_core.types import ComponentConfig
 
 from wamp_asyncio._txaio import txaio_api
@@ -56,82 +57,17 @@ class ApplicationSessionFactory(_protocol.ApplicationSessionFactory):
     session: type[Any] = ApplicationSession
 
 
-class ApplicationRunner:
-    """Runs one session over WebSocket (or RawSocket: ``rs://`` URLs); see the module text."""
+class ApplicationRunner(ApplicationRunnerBase):
+    """Runs one session over WebSocket (or RawSocket: ``rs://`` URLs); see the module text.
 
-    log = make_logger(__name__)
+    The arguments, their checks and the Component are :class:`wamp_core._runner.
+    ApplicationRunnerBase`'s; ``ssl`` may be True or an ``ssl.SSLContext``.
+    """
 
-    def __init__(self, url: str, realm: str | None = None, extra: dict[str, Any] | None = None,
-                 serializers: list[Any] | None = None, ssl: Any = None,
-                 proxy: dict[str, Any] | None = None, headers: dict[str, Any] | None = None,
-                 websocket_options: dict[str, Any] | None = None,
-                 max_retries: int | None = None, initial_retry_delay: float | None = None,
-                 max_retry_delay: float | None = None, retry_delay_growth: float | None = None,
-                 retry_delay_jitter: Any = None) -> None:
-        if not isinstance(url, str):
-            raise ValueError(f"url must be a str such as 'ws://127.0.0.1:8080/ws', not {url!r}")
-        secure = url.lower().startswith(("wss:", "rss:"))
-        if ssl and not secure and ssl is not True:
-            raise RuntimeError(f'the ssl argument conflicts with the scheme of url {url!r}: '
-                               'use wss:// (or rss://) for TLS')
-        if ssl is True and not secure:
-            raise RuntimeError(f"ssl=True needs a wss:// (or rss://) url, not {url!r}")
-        self.url = url
-        self.realm = realm
-        self.extra = extra or {}
-        self.serializers = serializers
-        self.ssl = ssl
-        self.proxy = proxy
-        self.headers = headers
-        self.websocket_options = websocket_options
-        self.retry = {
-            "max_retries": max_retries, "initial_retry_delay": initial_retry_delay,
-            "max_retry_delay": max_retry_delay, "retry_delay_growth": retry_delay_growth,
-            "retry_delay_jitter": retry_delay_jitter,
-        }
-        self._component: Any = None
-        self._done: asyncio.Future[Any] | None = None
+    _done: asyncio.Future[Any] | None = None
 
-    # -- building the component -----------------------------------------------------------
-
-    def _transport_config(self) -> dict[str, Any]:
-        rawsocket = self.url.lower().startswith(("rs:", "rss:"))
-        config: dict[str, Any] = {"type": "rawsocket" if rawsocket else "websocket",
-                                  "url": self.url}
-        names = [_serializer_id(s) for s in self.serializers] if self.serializers else None
-        if names:
-            if rawsocket:
-                config["serializer"] = names[0]
-            else:
-                config["serializers"] = names
-        if self.websocket_options and not rawsocket:
-            config["options"] = dict(self.websocket_options)
-        if self.headers:
-            config["headers"] = dict(self.headers)
-        if self.proxy:
-            config["proxy"] = dict(self.proxy)
-        if isinstance(self.ssl, _ssl.SSLContext):
-            config["endpoint"] = _endpoint_with_tls(self.url, self.ssl)
-        retry = {key: value for key, value in self.retry.items() if value is not None}
-        retry.setdefault("max_retries", 0)
-        config.update(retry)
-        return config
-
-    def _make_component(self, make: Callable[[ComponentConfig], Any]) -> Any:
-        from wamp_asyncio.component import Component
-
-        config = ComponentConfig(realm=self.realm, extra=self.extra, runner=self)
-
-        def session_factory(cfg: ComponentConfig) -> Any:
-            try:
-                return make(cfg)
-            except Exception as exc:
-                self.log.failure("ApplicationSession could not be instantiated: {error!r}",
-                                 failure=exc, error=exc)
-                raise
-
-        return Component(transports=[self._transport_config()], realm=self.realm,
-                         extra=self.extra, config=config, session_factory=session_factory)
+    def _native_tls(self, ssl: Any) -> bool:
+        return isinstance(ssl, _ssl.SSLContext)
 
     # -- running --------------------------------------------------------------------------
 
@@ -140,7 +76,9 @@ class ApplicationRunner:
         """Run the session made by ``make(config)``; see the module text."""
         if log_level is not None:
             set_log_level(log_level)
-        self._component = self._make_component(make)
+        from wamp_asyncio.component import Component
+
+        self._component = self._make_component(make, Component, self._transport_config())
         if not start_loop:
             return self._first_connection()
         return asyncio.run(self._run_until_done())
@@ -175,33 +113,3 @@ class ApplicationRunner:
                 await done
             except TransportsExhausted as exc:
                 raise self._unwrap(exc) from None
-
-    def _unwrap(self, exc: BaseException) -> BaseException:
-        """The connection error itself when the runner does not retry (as Autobahn)."""
-        if isinstance(exc, TransportsExhausted) and not self.retry.get("max_retries"):
-            errors = [err for _, _, err in exc.failures if err is not None]
-            if len(errors) == 1:
-                return errors[0]
-        return exc
-
-    def stop(self) -> Any:
-        """Stop: the session leaves and nothing reconnects. A future, done when stopped."""
-        if self._component is None:
-            raise RuntimeError("ApplicationRunner.stop(): the runner is not running")
-        return self._component.stop()
-
-
-def _serializer_id(serializer: Any) -> str:
-    if isinstance(serializer, str):
-        return serializer
-    return str(serializer.SERIALIZER_ID)
-
-
-def _endpoint_with_tls(url: str, context: _ssl.SSLContext) -> dict[str, Any]:
-    from wamp_core._component_validate import parse_transport_url
-
-    kind = "rawsocket" if url.lower().startswith(("rs:", "rss:")) else "websocket"
-    parsed = parse_transport_url(kind, url)
-    if parsed.path is not None:
-        return {"type": "unix", "path": parsed.path, "tls": context}
-    return {"type": "tcp", "host": parsed.host, "port": parsed.port, "tls": context}
