@@ -298,8 +298,8 @@ class WebSocketProtocol:
         if code is not None and (type(code) is not int
                                  or not (code == 1000 or 3000 <= code <= 4999)):
             raise ValueError(f"invalid close code {code!r}: use 1000 or 3000-4999")
-        if reason is not None and not isinstance(reason, str):
-            raise ValueError(f"invalid close reason {reason!r}: use a str")
+        if reason is not None and (code is None or not isinstance(reason, str)):
+            raise ValueError(f"invalid close reason {reason!r}: a str, and only with a code")
         engine = self._engine
         if engine is None:
             self.dropConnection(abort=True)
