@@ -326,6 +326,9 @@ def test_transport_kind_mismatch_is_a_protocol_error(cls: type[S.Serializer],
     data, is_binary = ser.serialize(Published(1, 2))
     with pytest.raises(ProtocolError, match="payload"):
         ser.unserialize(data, not is_binary)
+    with pytest.raises(ProtocolError, match="payload"):
+        ser.unserialize(data, isBinary=not is_binary)  # Autobahn's keyword
+    assert ser.unserialize(data, isBinary=is_binary) == [Published(1, 2)]
 
 
 @pytest.mark.parametrize(

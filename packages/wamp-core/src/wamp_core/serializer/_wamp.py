@@ -114,8 +114,14 @@ class Serializer:
         except Exception as exc:
             raise self._encode_error(None, exc) from exc
 
-    def unserialize(self, payload: bytes, is_binary: bool | None = None) -> list[Message]:
-        """Return the messages in ``payload``; see the module text for the errors."""
+    def unserialize(self, payload: bytes, is_binary: bool | None = None, *,
+                    isBinary: bool | None = None) -> list[Message]:
+        """Return the messages in ``payload``; see the module text for the errors.
+
+        ``isBinary`` is Autobahn's spelling of ``is_binary``, accepted as well.
+        """
+        if is_binary is None:
+            is_binary = isBinary
         if is_binary is not None and bool(is_binary) != self._binary:
             kind = "binary" if is_binary else "text"
             want = "binary" if self._binary else "text"
