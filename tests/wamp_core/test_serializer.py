@@ -316,6 +316,28 @@ def test_ubjson_missing_extra_raises_import_error(monkeypatch: pytest.MonkeyPatc
         S.UBJSONSerializer(batched=True)
 
 
+def test_base_serializer_wraps_any_object_serializer() -> None:
+    class Reversed:
+        """An Autobahn-style object serializer: JSON, written backwards."""
+
+        NAME = "reversed"
+        BINARY = False
+
+        def serialize(self, obj: Any) -> bytes:
+            return json.dumps(obj).encode()[::-1]
+
+        def unserialize(self, payload: bytes) -> list[Any]:
+            return [json.loads(payload[::-1])]
+
+    ser = S.Serializer(Reversed())
+    data, is_binary = ser.serialize(Published(1, 2))
+    assert (data, is_binary) == (b"]2 ,1 ,71[", False)
+    assert ser.unserialize(data, False) == [Published(1, 2)]
+    assert (ser.batched, ser.SERIALIZER_ID, ser.SUBPROTOCOL) == (False, "reversed",
+                                                                 "wamp.2.reversed")
+    assert S.Serializer(S.CBORObjectSerializer(batched=True)).SERIALIZER_ID == "cbor.batched"
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from wamp_core.serializer._binary import (
     UBJSONObjectSerializer,
     require_ubjson,
 )
+from wamp_core.serializer._common import EncoderKey
 from wamp_core.serializer._json import JsonObjectSerializer
 
 __all__ = [
@@ -66,15 +67,21 @@ class Serializer:
     SUBPROTOCOL: str = ""
     """The WebSocket subprotocol, ``wamp.2.`` + ``SERIALIZER_ID``."""
 
-    def __init__(self, serializer: Any, batched: bool = False) -> None:
+    def __init__(self, serializer: Any, batched: bool | None = None) -> None:
+        """Wrap ``serializer``, any ``IObjectSerializer`` (batched as it says)."""
         self._serializer = serializer
-        self._binary: bool = serializer.BINARY
+        self._binary: bool = bool(serializer.BINARY)
+        if batched is None:
+            batched = bool(getattr(serializer, "_batched", False))
         self._batched = bool(batched)
         # The fast path: bare encoder/decoder, library exceptions converted here.
-        self._key = serializer._cache_key
-        self._decode_single = serializer._decode_single
-        self._label = serializer._LABEL
-        base = type(self).SERIALIZER_ID
+        # Object serializers from elsewhere get the plain path.
+        self._key = getattr(serializer, "_cache_key", None) or EncoderKey(
+            str(serializer.NAME), serializer.serialize
+        )
+        self._decode_single = getattr(serializer, "_decode_single", None)
+        self._label = str(getattr(serializer, "_LABEL", serializer.NAME))
+        base = type(self).SERIALIZER_ID or str(serializer.NAME)
         self.SERIALIZER_ID = f"{base}.batched" if batched else base
         self.SUBPROTOCOL = f"wamp.2.{self.SERIALIZER_ID}"
         if not self.PAYLOAD_SERIALIZER_ID:
