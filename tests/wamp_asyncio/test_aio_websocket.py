@@ -296,3 +296,21 @@ def test_wss_and_unix_socket_and_proxy() -> None:
 def test_send_close_refuses_codes_autobahn_refuses(code: int) -> None:
     with pytest.raises(ValueError):
         WebSocketClientProtocol().sendClose(code)
+
+
+def test_drop_connection_in_a_callback_sends_what_was_sent_before() -> None:
+    class Goodbye(WebSocketServerProtocol):
+        def onMessage(self, payload: bytes, isBinary: bool) -> None:
+            self.sendMessage(b"last words")
+            self.dropConnection()
+
+    async def main() -> None:
+        async with serving(server_factory(Goodbye)) as port:
+            factory = client_factory(f"ws://127.0.0.1:{port}/")
+            factory.to_send = [(b"hi", False)]
+            await connect(factory, port)
+            clean, code, _ = await wait(factory.closed)
+            assert factory.received == [(b"last words", False)]
+            assert (clean, code) == (False, 1006)
+
+    run(main())

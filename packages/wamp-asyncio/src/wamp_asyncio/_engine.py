@@ -115,7 +115,7 @@ class EngineProtocol(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._wake: asyncio.Handle | None = None
-        self._pumping = self._again = self._eof = self._dropped = False
+        self._pumping = self._again = self._eof = self._dropped = self._close_later = False
         self._paused: set[str] = set()
         self._tasks: set[asyncio.Future[Any]] = set()
         self._early = bytearray()
@@ -140,6 +140,7 @@ class EngineProtocol(asyncio.Protocol):
         return True  # we close the transport ourselves once the engine says so
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._dropped = True  # nothing more can be written
         self._end_of_stream()
         for handle in self._timers.values():
             handle.cancel()
@@ -193,6 +194,9 @@ class EngineProtocol(asyncio.Protocol):
             self._write(engine.data_to_send())
         finally:
             self._pumping = False
+        if self._close_later:  # dropConnection() from a callback: after this write
+            self._close_later = False
+            self._io_drop(False)
 
     def _write(self, chunks: list[bytes]) -> None:
         transport = self.transport
@@ -270,7 +274,10 @@ class EngineProtocol(asyncio.Protocol):
         transport = self.transport
         if transport is None or self._dropped:
             return
-        if not abort and self._engine is not None and not self._pumping:
+        if not abort and self._pumping:
+            self._close_later = True
+            return
+        if not abort and self._engine is not None:
             self._write(self._engine.data_to_send())
         if self._dropped:
             return
