@@ -107,6 +107,11 @@ class RawSocketProtocol:
         """The peer error or deadline that failed the connection, if any."""
         return self._engine.failure if self._engine is not None else None
 
+    @property
+    def transport_details(self) -> Any:
+        """What the I/O adapter knows of the transport (a ``TransportDetails``: peer, TLS ...)."""
+        return self._transport_details
+
     def _connection_made(self) -> None:
         raise NotImplementedError
 
