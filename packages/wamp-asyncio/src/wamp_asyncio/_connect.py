@@ -52,11 +52,9 @@ def client_factory(transport: Any, session_factory: Callable[[], Any],
                                              loop=loop)
     else:
         endpoint = transport.endpoint if isinstance(transport.endpoint, dict) else {}
-        tls, url = endpoint.get("tls"), transport.url
-        if endpoint.get("type") == "unix":  # ws://unix:/path names the socket, not a resource
-            url = f"{'wss' if url.lower().startswith('wss') else 'ws'}://localhost/"
+        tls = endpoint.get("tls")
         factory = WampWebSocketClientFactory(
-            session_factory, url=url, serializers=transport.serializers,
+            session_factory, url=transport.handshake_url(), serializers=transport.serializers,
             headers=transport.headers, proxy=transport.proxy, loop=loop,
             ssl=ssl_context(tls))
     if options:

@@ -152,6 +152,15 @@ class _Transport:
         delay = base * (1.0 + spread * (2.0 * noise - 1.0))
         return min(max(delay, 0.0), self.max_retry_delay)
 
+    def handshake_url(self) -> str | None:
+        """The URL the WebSocket opening handshake asks for: the transport's, except that a
+        ``ws://unix:/path`` URL names a socket rather than a resource, so a Unix endpoint
+        asks for ``ws://localhost/`` (``wss`` for TLS)."""
+        url, ep = self.url, self.endpoint
+        if url is not None and isinstance(ep, dict) and ep.get("type") == "unix":
+            return f"{'wss' if url.lower().startswith('wss') else 'ws'}://localhost/"
+        return url
+
     def describe_endpoint(self) -> str:
         """A short text for logs: ``tcp host:port``, ``unix /path`` or the native object."""
         ep = self.endpoint
