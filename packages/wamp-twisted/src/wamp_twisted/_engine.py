@@ -352,8 +352,7 @@ class EngineProtocol(Protocol):
                 pending.append(chunk)
                 continue
             self._flush(transport, pending)
-            self._dropped = True
-            transport.loseConnection()
+            self._lose(transport)
             return
         written = self._flush(transport, pending)
         if "writing" in self._paused:
@@ -470,11 +469,18 @@ class EngineProtocol(Protocol):
             self._write(self._engine.data_to_send())
         if self._dropped:
             return
-        self._dropped = True
         if abort:
+            self._dropped = True
             transport.abortConnection()
         else:
-            transport.loseConnection()
+            self._lose(transport)
+
+    def _lose(self, transport: Any) -> None:
+        """Close after what is buffered; TLS waits for its producer to go (it would wait
+        for us forever), so we stop being one first."""
+        self._dropped = True
+        transport.unregisterProducer()
+        transport.loseConnection()
 
     def _io_spawn(self, result: Any) -> None:
         if not is_awaitable(result):
