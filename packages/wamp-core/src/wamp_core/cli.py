@@ -15,9 +15,11 @@ register wait without limit unless given). An ``ARG`` or a ``--kw`` value is rea
 when it parses (``3``, ``true``, ``[1,2]``, ``"quoted"``) and as a string otherwise.
 ``URL`` is ``ws://``, ``wss://``, ``rs://`` or ``rss://`` (``rs://unix:/path`` too).
 
-This module parses and formats; the framework packages run the commands. Output is one
-JSON document per line: the result of a call (``{"args": [...], "kwargs": {...}}`` for a
-result with several values or keywords), each event or invocation received.
+This module parses and formats, and :func:`client_component` gives the Component (its
+``main`` written once for asyncio and Twisted) of a client command; the framework packages
+run the commands. Output is one JSON document per line: the result of a call
+(``{"args": [...], "kwargs": {...}}`` for a result with several values or keywords), each
+event or invocation received.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from wamp_core.log import LOG_LEVELS
+from wamp_core.types import CallResult, PublishOptions, RegisterOptions, SubscribeOptions
 
 __all__ = [
     "build_parser",
+    "client_component",
     "client_transport",
     "format_error",
     "format_payload",
@@ -182,3 +186,91 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     register.add_argument("--returns", metavar="JSON", default=None,
                           help="return this value instead of the call's arguments")
     return parser
+
+
+# -- the client commands, for either framework ------------------------------------------------
+
+Main = Callable[[Any, Any], Any]
+"""A Component's ``main(loop_or_reactor, session)``."""
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _call(ns: argparse.Namespace, args: list[Any], kwargs: dict[str, Any]) -> Main:
+    async def main(loop: Any, session: Any) -> None:
+        _print(format_result(await session.call(ns.procedure, *args, **kwargs)))
+    return main
+
+
+def _publish(ns: argparse.Namespace, args: list[Any], kwargs: dict[str, Any]) -> Main:
+    async def main(loop: Any, session: Any) -> None:
+        options = PublishOptions(acknowledge=True) if ns.acknowledge else None
+        publication = await session.publish(ns.topic, *args, options=options, **kwargs)
+        if publication is not None:
+            _print(format_status(publication=publication.id))
+    return main
+
+
+def _until_count(ns: argparse.Namespace, api: Any) -> tuple[Any, Callable[[], None]]:
+    """A future (the session's framework) done after ``--count`` calls of ``one_more``."""
+    finished = api.create_future()
+    seen = [0]
+
+    def one_more() -> None:
+        seen[0] += 1
+        if ns.count and seen[0] >= ns.count and not api.is_called(finished):
+            api.resolve(finished, None)
+
+    return finished, one_more
+
+
+def _subscribe(ns: argparse.Namespace, args: list[Any], kwargs: dict[str, Any]) -> Main:
+    async def main(loop: Any, session: Any) -> None:
+        finished, one_more = _until_count(ns, session._txaio)
+
+        def on_event(*a: Any, details: Any = None, **kw: Any) -> None:
+            _print(format_payload(a, kw, topic=getattr(details, "topic", None) or ns.topic))
+            one_more()
+
+        await session.subscribe(on_event, ns.topic, options=SubscribeOptions(details=True))
+        _print(format_status(subscribed=ns.topic))
+        await finished
+    return main
+
+
+def _register(ns: argparse.Namespace, args: list[Any], kwargs: dict[str, Any]) -> Main:
+    returns = parse_value(ns.returns) if ns.returns is not None else None
+
+    async def main(loop: Any, session: Any) -> None:
+        api = session._txaio
+        finished, one_more = _until_count(ns, api)
+
+        def endpoint(*a: Any, details: Any = None, **kw: Any) -> Any:
+            _print(format_payload(a, kw, procedure=ns.procedure))
+            api.call_later(0, one_more)  # after the result is sent
+            if ns.returns is not None:
+                return returns
+            return CallResult(*a, **kw)
+
+        await session.register(endpoint, ns.procedure, options=RegisterOptions(details=True))
+        _print(format_status(registered=ns.procedure))
+        await finished
+    return main
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, list[Any], dict[str, Any]], Main]] = {
+    "call": _call, "publish": _publish, "subscribe": _subscribe, "register": _register,
+}
+
+
+def client_component(ns: argparse.Namespace) -> dict[str, Any]:
+    """The Component keywords of a client command (``transports``, ``realm``,
+    ``authentication``, ``main``); ``main`` prints what the command prints."""
+    args, kwargs = parse_arguments(getattr(ns, "args", []), getattr(ns, "kw", []))
+    authentication = None
+    if ns.ticket is not None:
+        authentication = {"ticket": {"authid": ns.authid or "", "ticket": ns.ticket}}
+    return {"transports": [client_transport(ns.url, ns.serializer)], "realm": ns.realm,
+            "authentication": authentication, "main": _COMMANDS[ns.command](ns, args, kwargs)}
