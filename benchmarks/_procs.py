@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "Best",
     "Child",
     "clock_ticks",
     "command_line",
@@ -205,6 +206,21 @@ def serve_requests(ready: Any, handle: Callable[[dict[str, Any]], Any]) -> None:
 
 
 # ------------------------------------------------------------------------------ tables
+
+class Best:
+    """Best figures per key over the rounds: the highest rate, the lowest CPU per item."""
+
+    def __init__(self) -> None:
+        self.rate: dict[tuple[str, ...], float] = {}
+        self.us: dict[tuple[str, ...], float] = {}
+        self.extra: dict[tuple[str, ...], float] = {}
+
+    def add(self, key: tuple[str, ...], rate: float, us: float, extra: float = 0.0) -> None:
+        self.rate[key] = max(self.rate.get(key, 0.0), rate)
+        self.us[key] = min(self.us.get(key, float("inf")), us)
+        if extra:
+            self.extra[key] = min(self.extra.get(key, float("inf")), extra)
+
 
 def print_grid(title: str, header: Sequence[str], rows: Sequence[Sequence[str]],
                notes: Sequence[str] = ()) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _echo_peers import SERVERS
-from _procs import Child, command_line, load_note, print_grid
+from _procs import Best, Child, command_line, load_note, print_grid
 from _util import environment
 
 PEERS = Path(__file__).resolve().parent / "_echo_peers.py"
@@ -60,18 +60,6 @@ def start(role: str, names: Sequence[str], log_dir: Path) -> dict[str, Child]:
             first = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
             print(f"  {role} {name}: not available ({first})")
     return started
-
-
-class Best:
-    """Best figures per (table, case, contender) over the rounds."""
-
-    def __init__(self) -> None:
-        self.rate: dict[tuple[str, str, str], float] = {}
-        self.us: dict[tuple[str, str, str], float] = {}
-
-    def add(self, key: tuple[str, str, str], rate: float, us: float) -> None:
-        self.rate[key] = max(self.rate.get(key, 0.0), rate)
-        self.us[key] = min(self.us.get(key, float("inf")), us)
 
 
 def measure(client: Child, server: Child, size: int, inflight: int, args: Any) -> dict[str, Any]:

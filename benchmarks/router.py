@@ -15,9 +15,9 @@ without framing and sockets. Times are CPU microseconds (best of several rounds)
 3. publish and call cost with 10 .. 100,000 exact, prefix and wildcard
    subscriptions or registrations in the realm (the cost must not grow).
 
-The comparison with Crossbar.io under the same client load over real sockets
-needs a framework package serving the router: :func:`socket_comparison` is the
-place for it (the framework issues fill it in).
+4. over real sockets (:func:`socket_comparison`, ``--no-sockets`` skips it): our
+   router served by wamp_asyncio and Crossbar.io, each in its own process, under the
+   same client load: router CPU microseconds per routed call and per delivered event.
 """
 
 from __future__ import annotations
@@ -174,24 +174,25 @@ def scale_us(kind: str, n: int, ser_id: str, seconds: float) -> tuple[float, flo
     return publish, 1e6 / rate(one, seconds=seconds, repeat=3)
 
 
-def socket_comparison() -> None:
+def socket_comparison(quick: bool = False) -> None:
     """Our router and Crossbar.io under the same client load over real sockets.
 
-    To be filled in by the framework issues once ``wamp_asyncio``/``wamp_twisted``
-    serve the router: start Crossbar.io (``crossbar start --cbdir DIR``, every
-    endpoint on 127.0.0.1) and our router with the same ``config.json``, drive
-    both with the same clients (RawSocket + msgpack, WebSocket + JSON), and
-    report router CPU microseconds per routed call and per delivered event
-    (the router process's CPU time over the run divided by the count).
+    Both serve the same ``config.json`` in their own process (Crossbar.io from
+    ``tests/peers``); the same client process drives each (RawSocket + msgpack, WebSocket +
+    JSON); the figure is the router process's CPU time over the window divided by the calls
+    or events counted. See ``wamp_rpc.router_comparison``.
     """
-    print("\nsocket comparison with Crossbar.io: needs a framework package serving the "
-          "router (not run)")
+    from wamp_rpc import router_comparison
+
+    router_comparison(quick=quick)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs, fewer sizes")
     parser.add_argument("--serializers", default="json,msgpack")
+    parser.add_argument("--no-sockets", action="store_true",
+                        help="skip the socket comparison with Crossbar.io")
     args = parser.parse_args(argv)
     seconds = 0.05 if args.quick else 0.25
     sers = args.serializers.split(",")
@@ -219,7 +220,8 @@ def main(argv: list[str] | None = None) -> None:
             setup = time.process_time() - started
             print(f"  {kind:8} N={n:>6}  publish {publish:6.2f} us   call {call:6.2f} us"
                   f"   (run {setup:.1f} s)")
-    socket_comparison()
+    if not args.no_sockets:
+        socket_comparison(args.quick)
 
 
 if __name__ == "__main__":
