@@ -115,13 +115,15 @@ class ApplicationRunner(ApplicationRunnerBase):
             if not first.called:
                 first.callback(transport)
 
-        def ended(result: Any) -> Any:
-            if not first.called:
-                if isinstance(result, Failure) and result.value is not None:
-                    first.errback(Failure(self._unwrap(result.value)))  # type: ignore[no-untyped-call]
-                else:
-                    first.errback(ConnectionError("the runner ended before connecting"))
-            return result
+        def ended(result: Any) -> None:
+            failed = isinstance(result, Failure) and result.value is not None
+            if first.called:
+                if failed:
+                    self.log.error("ApplicationRunner failed: {error!r}", error=result.value)
+            elif failed:
+                first.errback(Failure(self._unwrap(result.value)))  # type: ignore[no-untyped-call]
+            else:
+                first.errback(ConnectionError("the runner ended before connecting"))
 
         self._component.on("connect", connected)
         self._done = done = self._component.start(reactor)
