@@ -129,8 +129,9 @@ async def open_transport(transport: Any, session_factory: Callable[[], Any],
     except CancelledError:
         proto.dropConnection(abort=True)
         raise
-    except Exception as exc:
-        failure = proto.failure or exc
+    except Exception as exc:  # the reason _io_closed found (TLS error, refusal, peer error)
+        if type(exc).__module__.startswith("OpenSSL"):
+            raise
         raise TransportLost(f"{where}: the connection failed before the session could "
-                            f"start: {failure}") from failure
+                            f"start: {exc}") from exc
     return proto

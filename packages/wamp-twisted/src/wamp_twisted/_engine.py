@@ -94,6 +94,11 @@ def peer_of(address: Any) -> str:
     return "unknown"
 
 
+def _is_tls_error(exc: Any) -> bool:
+    """An error of the TLS layer (pyOpenSSL), e.g. a certificate that does not verify."""
+    return type(exc).__module__.startswith("OpenSSL")
+
+
 def _fileno(transport: Any) -> int:
     try:
         return int(transport.getHandle().fileno())
@@ -218,6 +223,7 @@ class EngineProtocol(Protocol):
     maxPendingCallbacks = DEFAULT_MAX_PENDING_CALLBACKS
     _opened: Outcome | None = None
     _closed: Outcome | None = None
+    _tls_error: BaseException | None = None
 
     # -- twisted Protocol -----------------------------------------------------------------
 
@@ -288,6 +294,8 @@ class EngineProtocol(Protocol):
         self._sync_reading()
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:
+        if _is_tls_error(reason.value):  # say why, rather than "closed during the handshake"
+            self._tls_error = reason.value
         self._end_of_stream()
         for call in self._timers.values():
             if call.active():
@@ -517,7 +525,7 @@ class EngineProtocol(Protocol):
         text = reason[-1] if reason else None
         opened = self._opened
         if opened is not None and not opened.done:
-            failure = getattr(self, "failure", None)
+            failure = self._tls_error or getattr(self, "failure", None)
             if not isinstance(failure, Exception):
                 failure = ConnectionError(f"{self.peer}: closed before opening: {text}")
             opened.fail(failure)
