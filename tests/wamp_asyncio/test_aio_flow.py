@@ -200,3 +200,28 @@ def test_rawsocket_open_handshake_timeout() -> None:
             writer.close()
 
     run(main())
+
+
+def test_a_rawsocket_callback_that_raises_drops_the_connection() -> None:
+    class Buggy(RawSocketServerProtocol):
+        def onMessage(self, payload: bytes) -> None:
+            raise RuntimeError("bug in the application")
+
+        def onClose(self, wasClean: bool, reason: str) -> None:
+            self.factory.closed.set_result(wasClean)
+
+    class Sender(RawSocketClientProtocol):
+        def onOpen(self) -> None:
+            self.sendMessage(b"hi")
+
+    async def main() -> None:
+        server = RawSocketServerFactory()
+        server.protocol = Buggy
+        server.closed = asyncio.get_running_loop().create_future()
+        async with serving(server) as port:
+            client = RawSocketClientFactory()
+            client.protocol = Sender
+            await asyncio.get_running_loop().create_connection(client, "127.0.0.1", port)
+            await wait(server.closed)  # onClose still came, after the failed callback
+
+    run(main())

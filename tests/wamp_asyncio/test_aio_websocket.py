@@ -314,3 +314,19 @@ def test_drop_connection_in_a_callback_sends_what_was_sent_before() -> None:
             assert (clean, code) == (False, 1006)
 
     run(main())
+
+
+def test_a_callback_that_raises_drops_the_connection() -> None:
+    class Buggy(WebSocketServerProtocol):
+        def onMessage(self, payload: bytes, isBinary: bool) -> None:
+            raise RuntimeError("bug in the application")
+
+    async def main() -> None:
+        async with serving(server_factory(Buggy)) as port:
+            factory = client_factory(f"ws://127.0.0.1:{port}/")
+            factory.to_send = [(b"hi", False)]
+            await connect(factory, port)
+            clean, code, _ = await wait(factory.closed)
+            assert (clean, code) == (False, 1006)
+
+    run(main())

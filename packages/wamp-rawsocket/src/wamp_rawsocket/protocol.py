@@ -116,10 +116,16 @@ class RawSocketProtocol:
         raise NotImplementedError
 
     def _handle_events(self, events: list[Event]) -> None:
-        """Dispatch drained engine events to the callbacks (called by the adapter)."""
+        """Dispatch drained engine events to the callbacks (called by the adapter); a callback
+        that raises is logged and drops the connection (``onClose`` still comes)."""
         handlers = self._HANDLERS
         for event in events:
-            handlers[type(event)](self, event)
+            try:
+                handlers[type(event)](self, event)
+            except Exception:  # as wamp_websocket.protocol: log, drop, keep onClose
+                log.exception("RawSocket callback of %s failed on %s: dropping the "
+                              "connection", type(self).__name__, type(event).__name__)
+                self._io_drop(True)
 
     def _call(self, result: Any) -> None:
         if result is not None:
