@@ -9,7 +9,9 @@ or step by step: ``make_auth`` -> ``crossbar_config`` -> ``write_node`` -> ``sta
 The node serves realms ``realm1`` and ``realm2`` with two roles, ``anonymous`` and
 ``authenticated``, each allowed everything (caller and publisher disclosed). Three listening
 transports on 127.0.0.1: WebSocket (any path; we use ``/ws``), RawSocket, and a universal one
-(RawSocket, and WebSocket under ``/ws``), each with the serializers json, msgpack, cbor, ubjson
+(RawSocket, and WebSocket under ``/ws``), plus (``launch_router(tls=True)``, the default) a
+universal one over TLS with a certificate from a throwaway CA (``router.tls_ca``), each with the
+serializers json, msgpack, cbor, ubjson
 and every authentication method: anonymous, ticket, wampcra (plain and salted), cryptosign and
 scram, with the principals of :class:`AuthSetup`.
 """
@@ -104,6 +106,7 @@ class RouterPorts:
     ws: int
     rs: int
     universal: int | None = None
+    tls: int | None = None  # universal transport over TLS (needs ``tls_files``)
 
 
 # Runs in the Crossbar.io venv (it has PyNaCl, argon2-cffi and Autobahn): a fresh Ed25519 key
@@ -178,8 +181,11 @@ def crossbar_config(
     *,
     realms: tuple[str, ...] = REALMS,
     serializers: tuple[str, ...] = SERIALIZERS,
+    tls_files: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The node configuration (``config.json`` contents) described in the module docstring."""
+    """The node configuration (``config.json`` contents) described in the module docstring.
+    ``tls_files`` (key, certificate; paths relative to the cbdir) with ``ports.tls`` adds the
+    universal transport over TLS (id ``universal_tls``)."""
     section = _auth_section(auth)
     ser = list(serializers)
     websocket = {"type": "websocket", "serializers": ser, "auth": section}
@@ -191,6 +197,14 @@ def crossbar_config(
     if ports.universal is not None:
         transports.append({
             "type": "universal", "id": "universal", "endpoint": _endpoint(ports.universal),
+            "rawsocket": {"serializers": ser, "auth": section},
+            "websocket": {WS_PATH: websocket},
+        })
+    if ports.tls is not None and tls_files is not None:
+        key, certificate = tls_files
+        transports.append({
+            "type": "universal", "id": "universal_tls",
+            "endpoint": {**_endpoint(ports.tls), "tls": {"key": key, "certificate": certificate}},
             "rawsocket": {"serializers": ser, "auth": section},
             "websocket": {WS_PATH: websocket},
         })
@@ -227,6 +241,7 @@ class CrossbarRouter:
     realms: tuple[str, ...] = REALMS
     serializers: tuple[str, ...] = SERIALIZERS
     started_in: float = field(default=0.0)
+    tls_ca: Path | None = None  # PEM of the CA that signed the TLS transport's certificate
 
     @property
     def log_path(self) -> Path:
@@ -250,6 +265,16 @@ class CrossbarRouter:
         u = self.ports.universal
         return None if u is None else f"rs://{self.host}:{u}"
 
+    @property
+    def tls_ws_url(self) -> str | None:
+        t = self.ports.tls
+        return None if t is None else f"wss://{self.host}:{t}/{WS_PATH}"
+
+    @property
+    def tls_rs_url(self) -> str | None:
+        t = self.ports.tls
+        return None if t is None else f"rss://{self.host}:{t}"
+
     def alive(self) -> bool:
         return self.process.alive()
 
@@ -262,7 +287,8 @@ class CrossbarRouter:
 
 def _ports_of(config: dict[str, Any]) -> RouterPorts:
     by_id = {t.get("id"): t["endpoint"]["port"] for t in config["workers"][0]["transports"]}
-    return RouterPorts(ws=by_id["ws_plain"], rs=by_id["rs_plain"], universal=by_id.get("universal"))
+    return RouterPorts(ws=by_id["ws_plain"], rs=by_id["rs_plain"], universal=by_id.get("universal"),
+                       tls=by_id.get("universal_tls"))
 
 
 def start_crossbar(
@@ -294,7 +320,7 @@ def start_crossbar(
          "--loglevel", "info", "--shutdownafter", str(shutdown_after)],
         log_path=log_path, cwd=cbdir.parent,
     )
-    wanted = [p for p in (ports.ws, ports.rs, ports.universal) if p is not None]
+    wanted = [p for p in (ports.ws, ports.rs, ports.universal, ports.tls) if p is not None]
 
     def ready() -> bool:
         if not proc.alive():
@@ -314,27 +340,49 @@ def start_crossbar(
                           started_in=round(time.monotonic() - started, 2))
 
 
+def _tls_files(node_dir: Path) -> tuple[tuple[str, str], Path]:
+    """A throwaway CA (``node_dir/ca.pem``) and a server certificate for 127.0.0.1 and
+    localhost in the cbdir; returns (key, certificate) relative to the cbdir, and the CA."""
+    import trustme  # a test dependency of the workspace
+
+    authority = trustme.CA()
+    cert = authority.issue_cert(HOST, "localhost")
+    cbdir = node_dir / ".crossbar"
+    cbdir.mkdir(parents=True, exist_ok=True)
+    cert.private_key_pem.write_to_path(str(cbdir / "server.key"))
+    cert.cert_chain_pems[0].write_to_path(str(cbdir / "server.crt"))
+    authority.cert_pem.write_to_path(str(node_dir / "ca.pem"))
+    return ("server.key", "server.crt"), node_dir / "ca.pem"
+
+
 def launch_router(
     node_dir: Path,
     *,
     version: str = "26.10",
     timeout: float = 30.0,
     universal: bool = True,
+    tls: bool = True,
     attempts: int = 3,
 ) -> CrossbarRouter:
     """Install Crossbar.io ``version`` if needed, make principals, pick free ports, write the
     node into ``node_dir`` and start it. A start that lost the free-port race ("Address already
-    in use") is retried with new ports, up to ``attempts`` times."""
+    in use") is retried with new ports, up to ``attempts`` times. ``tls`` adds the universal
+    transport over TLS, its certificate (for 127.0.0.1 and localhost) from a new CA whose PEM
+    is ``router.tls_ca``."""
     venv = venvs.crossbar(version)
     auth = make_auth(venv)
     node_dir = Path(node_dir)
+    tls_files, ca = _tls_files(node_dir) if tls else (None, None)
     for attempt in range(1, attempts + 1):
-        picked = free_ports(3 if universal else 2)
-        ports = RouterPorts(picked[0], picked[1], picked[2] if universal else None)
-        cbdir = write_node(node_dir, crossbar_config(ports, auth))
+        picked = free_ports(4)
+        ports = RouterPorts(picked[0], picked[1], picked[2] if universal else None,
+                            picked[3] if tls else None)
+        cbdir = write_node(node_dir, crossbar_config(ports, auth, tls_files=tls_files))
         try:
-            return start_crossbar(cbdir, venv=venv, version=version, timeout=timeout,
-                                  auth=auth, log_path=node_dir / f"crossbar-{attempt}.log")
+            router = start_crossbar(cbdir, venv=venv, version=version, timeout=timeout,
+                                    auth=auth, log_path=node_dir / f"crossbar-{attempt}.log")
+            router.tls_ca = ca
+            return router
         except PeerError as exc:
             if attempt == attempts or "Address already in use" not in str(exc):
                 raise

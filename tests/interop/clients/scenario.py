@@ -1,0 +1,241 @@
+"""The interop scenario, written once for every client: ours and Autobahn|Python's, on asyncio
+and on Twisted. It imports only the standard library; the driver passes
+
+- ``lib``: the WAMP library's ``types`` and ``exception`` modules (``wamp_core.types`` or
+  ``autobahn.wamp.types`` ...), whose names are the same by design;
+- ``kit``: the framework's primitives (:class:`kits.AsyncioKit` or :class:`kits.TwistedKit`).
+
+``run(session, kit, lib, prefix, steps)`` runs the named steps on a joined session, each under
+its own time limit, and returns ``{step: observation}``: plain JSON values (bytes become
+``{"$bytes": hex}``) that the tests compare with what the peer should have done. A step that
+failed observes ``{"failed": "<exception>"}`` and the next step still runs.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+STEPS = ("rpc", "progress", "errors", "pubsub", "retained", "timeout", "cancel")
+STEP_TIMEOUT = 15.0  # seconds; every wait inside a step is shorter
+CALL_TIMEOUT = 0.5  # seconds, the CallOptions(timeout=...) that must end a stuck call
+SLOW_CALLEE = 0.3  # seconds a callee sleeps while the call's timeout (10 s) must not fire
+WAIT = 5.0  # seconds for an event, an invocation or an interrupt to arrive
+
+RPC_ARGS = [1, "two", b"\x00\xffbin", {"nested": [1.5, None, True, "\u00fcn\u00efcode"]}]
+RPC_KWARGS = {"k": "v", "raw": b"\x00", "list": [1, 2, 3]}
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON can carry it (bytes tagged, tuples as lists, objects as repr)."""
+    if isinstance(value, bytes):
+        return {"$bytes": value.hex()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+def describe_exception(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def session_details(details: Any) -> dict[str, Any]:
+    """The WELCOME facts of a SessionDetails (ours and Autobahn's have the same names)."""
+    out = {name: getattr(details, name, None)
+           for name in ("realm", "authid", "authrole", "authmethod")}
+    out["session_positive"] = isinstance(details.session, int) and details.session > 0
+    transport = getattr(details, "transport", None)
+    if transport is not None:
+        out["framing"] = getattr(transport, "channel_framing", None)
+        out["serializer"] = getattr(transport, "channel_serializer", None)
+    return out
+
+
+def application_error(exc: BaseException, lib: Any) -> dict[str, Any]:
+    if isinstance(exc, lib.exception.ApplicationError):
+        return {"error": exc.error, "args": plain(list(exc.args)),
+                "kwargs": plain(dict(exc.kwargs or {}))}
+    return {"unexpected": describe_exception(exc)}
+
+
+class Steps:
+    """One scenario on one joined session; each ``step_<name>`` returns its observation."""
+
+    def __init__(self, session: Any, kit: Any, lib: Any, prefix: str) -> None:
+        self.session, self.kit, self.lib, self.prefix = session, kit, lib, prefix
+
+    def uri(self, name: str) -> str:
+        return f"{self.prefix}.{name}"
+
+    async def step_rpc(self) -> Any:
+        t = self.lib.types
+        s = self.session
+        await s.register(lambda *a, **kw: t.CallResult(*a, **kw), self.uri("echo"))
+        await s.register(lambda a, b: a + b, self.uri("add"))
+        await s.register(lambda: None, self.uri("nothing"))
+        echoed = await s.call(self.uri("echo"), *RPC_ARGS, **RPC_KWARGS)
+        return {
+            "echo": {"args": plain(list(echoed.results)), "kwargs": plain(echoed.kwresults)},
+            "add": await s.call(self.uri("add"), 2, 3),
+            "nothing": await s.call(self.uri("nothing")),
+        }
+
+    async def step_progress(self) -> Any:
+        t = self.lib.types
+
+        def countdown(n: int, details: Any = None) -> Any:
+            for i in range(n):
+                details.progress(i, left=n - i)
+            return "done"
+
+        await self.session.register(countdown, self.uri("countdown"),
+                                    options=t.RegisterOptions(details=True))
+        seen: list[Any] = []
+        result = await self.session.call(
+            self.uri("countdown"), 3,
+            options=t.CallOptions(on_progress=lambda *a, **kw: seen.append([a, kw])))
+        return {"progress": plain(seen), "result": result}
+
+    async def step_errors(self) -> Any:
+        lib = self.lib
+
+        def fails(kind: str) -> None:
+            if kind == "application":
+                raise lib.exception.ApplicationError("com.example.oops", 1, "two", three=3)
+            raise ValueError("plain failure")
+
+        await self.session.register(fails, self.uri("fails"))
+        out = {}
+        for name, args in (("application", ("application",)), ("runtime", ("runtime",)),
+                           ("no_such_procedure", None)):
+            proc = self.uri("fails") if args else self.uri("missing")
+            try:
+                await self.session.call(proc, *(args or ()))
+                out[name] = {"unexpected": "the call succeeded"}
+            except Exception as exc:  # the observation is the exception
+                err = application_error(exc, lib)
+                if name == "runtime":
+                    err.pop("args", None)  # the text of a Python error is the peer's own
+                    err.pop("kwargs", None)
+                out[name] = err
+        return out
+
+    async def step_pubsub(self) -> Any:
+        t, kit = self.lib.types, self.kit
+        got: list[Any] = []
+        arrived = kit.future()
+
+        def on_event(*args: Any, details: Any = None, **kwargs: Any) -> None:
+            got.append((args, kwargs, details))
+            if args and args[0] == "included":
+                kit.resolve(arrived, None)
+
+        topic = self.uri("topic")
+        await self.session.subscribe(on_event, topic, options=t.SubscribeOptions(details=True))
+        nothing = self.session.publish(topic, "excluded")  # exclude_me is the default
+        pub = await self.session.publish(
+            topic, "included", b"\x01", key={"n": [1, 2.5]},
+            options=t.PublishOptions(acknowledge=True, exclude_me=False))
+        await kit.wait(arrived, WAIT, "the event published with exclude_me=False")
+        details = got[-1][2]
+        return {
+            "unacknowledged_publish_returns": plain(nothing),
+            "acknowledged_id": isinstance(pub.id, int) and pub.id > 0,
+            "events": [[plain(list(a)), plain(kw)] for a, kw, _ in got],
+            "publication_matches": details.publication == pub.id,
+            "topic": details.topic,
+            "publisher_is_me": details.publisher == self.session.session_id,
+        }
+
+    async def step_retained(self) -> Any:
+        t, kit = self.lib.types, self.kit
+        topic = self.uri("retained")
+        await self.session.publish(topic, "kept", 7, options=t.PublishOptions(
+            retain=True, acknowledge=True))
+        arrived = kit.future()
+
+        def on_event(*args: Any, details: Any = None, **kwargs: Any) -> None:
+            kit.resolve(arrived, [plain(list(args)), bool(details.retained)])
+
+        await self.session.subscribe(on_event, topic, options=t.SubscribeOptions(
+            get_retained=True, details=True))
+        args, retained = await kit.wait(arrived, WAIT, "the retained event")
+        return {"args": args, "retained": retained}
+
+    def _stuck_callee(self) -> tuple[Any, Any, Any]:
+        """A procedure that answers only when interrupted: (endpoint, invoked, interrupted)."""
+        kit = self.kit
+        invoked, interrupted = kit.future(), kit.future()
+
+        async def stuck() -> str:
+            kit.resolve(invoked, True)
+            try:
+                await kit.forever()
+            except kit.cancelled_errors:
+                kit.resolve(interrupted, True)
+                raise
+            return "never"
+
+        return stuck, invoked, interrupted
+
+    async def step_timeout(self) -> Any:
+        t, kit = self.lib.types, self.kit
+        stuck, invoked, interrupted = self._stuck_callee()
+        await self.session.register(stuck, self.uri("stuck"))
+
+        async def slow() -> str:
+            await kit.sleep(SLOW_CALLEE)
+            return "slow but in time"
+
+        await self.session.register(slow, self.uri("slow"))
+        # a timeout in seconds that must not fire: a router reading milliseconds would
+        # cancel this call long before the callee answers
+        in_time = await self.session.call(self.uri("slow"), options=t.CallOptions(timeout=10))
+        started = kit.now()
+        try:
+            await kit.wait(self.session.call(self.uri("stuck"), options=t.CallOptions(
+                timeout=CALL_TIMEOUT)), STEP_TIMEOUT - 5, "the timed-out call's end")
+            outcome: Any = {"unexpected": "the call succeeded"}
+        except Exception as exc:
+            outcome = application_error(exc, self.lib)
+            outcome.pop("args", None)  # the message text is the router's own
+        took = round(kit.now() - started, 2)
+        was_invoked = await kit.wait(invoked, WAIT, "the stuck callee's invocation")
+        was_interrupted = await kit.wait(interrupted, WAIT, "the callee's INTERRUPT")
+        return {"in_time": in_time, "timed_out": outcome, "callee_invoked": was_invoked,
+                "callee_interrupted": was_interrupted, "seconds": took}  # seconds: reported
+
+    async def step_cancel(self) -> Any:
+        kit = self.kit
+        stuck, invoked, interrupted = self._stuck_callee()
+        await self.session.register(stuck, self.uri("cancel_me"))
+        call = self.session.call(self.uri("cancel_me"))
+        await kit.wait(invoked, WAIT, "the invocation to cancel")
+        kit.cancel(call)
+        try:
+            await kit.wait(call, WAIT, "the cancelled call's end")
+            outcome = "the call succeeded"
+        except kit.cancelled_errors:
+            outcome = "cancelled"
+        except Exception as exc:
+            outcome = describe_exception(exc)
+        was_interrupted = await kit.wait(interrupted, WAIT, "the callee's INTERRUPT")
+        return {"caller": outcome, "callee_interrupted": was_interrupted}
+
+
+async def run(session: Any, kit: Any, lib: Any, prefix: str,
+              steps: list[str] | tuple[str, ...] = STEPS) -> dict[str, Any]:
+    """Run ``steps`` on ``session``; ``{step: observation}``."""
+    runner = Steps(session, kit, lib, prefix)
+    out: dict[str, Any] = {}
+    for name in steps:
+        try:
+            out[name] = await kit.wait(getattr(runner, f"step_{name}")(), STEP_TIMEOUT,
+                                       f"step {name}")
+        except BaseException as exc:  # recorded, the next step runs
+            out[name] = {"failed": describe_exception(exc)}
+    return out

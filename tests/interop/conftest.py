@@ -1,0 +1,31 @@
+"""Fixtures of the interop tests: the client batches and the routers as :class:`Target`."""
+
+from __future__ import annotations
+
+import pytest
+from interop_support import Batches, Target
+from peers.crossbar import CrossbarRouter
+
+
+@pytest.fixture(scope="session")
+def batches(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Batches:
+    return Batches(request.session, tmp_path_factory)
+
+
+def crossbar_target(router: CrossbarRouter) -> Target:
+    if router.auth is None:
+        raise RuntimeError("the Crossbar.io router was started without principals")
+    urls = {"ws": router.ws_url, "rs": router.rs_url, "uws": router.universal_ws_url,
+            "urs": router.universal_rs_url, "wss": router.tls_ws_url, "rss": router.tls_rs_url}
+    return Target({k: v for k, v in urls.items() if v}, router.auth, router.tls_ca)
+
+
+@pytest.fixture(scope="session")
+def crossbar_26(crossbar_router: CrossbarRouter) -> Target:
+    return crossbar_target(crossbar_router)
+
+
+@pytest.fixture(scope="session")
+def crossbar_25(crossbar_router_25: CrossbarRouter) -> Target:
+    return crossbar_target(crossbar_router_25)

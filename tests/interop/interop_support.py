@@ -1,0 +1,277 @@
+"""The interop matrix: cases, the scenarios the client scripts run, what each peer must observe.
+
+A :class:`Case` is one cell (client, router, transport, serializer, authentication). The cases
+of one (client, router) pair run together in ONE client subprocess (``clients/*.py``; a few
+scenarios at a time), the first time a test of that pair asks for its result
+(:class:`Batches`), so that a pytest run pays the interpreter start once per pair. Every
+subprocess is bounded (``peers.proc.run_bounded`` kills its group on timeout) and a failing
+test shows the scenario's observations and the client's output tail.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from peers.clients import parse_result
+from peers.crossbar import AuthSetup
+from peers.proc import PeerError, clean_env, output_tail, run_bounded
+
+CLIENTS = Path(__file__).resolve().parent / "clients"
+sys.path.insert(0, str(CLIENTS))
+import scenario  # noqa: E402  (clients/scenario.py, shared with the client scripts)
+
+AUTH_METHODS = ("anonymous", "ticket", "wampcra", "wampcra-salted", "cryptosign", "scram")
+TLS_AUTH = "cryptosign-tls"  # cryptosign with tls-unique channel binding (TLS transports only)
+CONCURRENCY = 6  # scenarios at once in one client process
+# what a scenario takes at most: every step's limit, joining and leaving (see clients/common.py)
+SCENARIO_LIMIT = scenario.STEP_TIMEOUT * len(scenario.STEPS) + 30.0
+
+FRAMING = {"ws": 2, "wss": 2, "uws": 2, "rs": 3, "rss": 3, "urs": 3}  # TransportDetails
+SERIALIZER_IDS = {"json": 1, "msgpack": 2, "cbor": 3, "ubjson": 4, "flatbuffers": 5}
+
+
+def twisted_ready() -> bool:
+    """Whether our Twisted stack has its Component (the package is being written)."""
+    try:
+        return importlib.util.find_spec("wamp_twisted.component") is not None
+    except ImportError:
+        return False
+
+
+OUR_FRAMEWORKS = ("asyncio", "twisted") if twisted_ready() else ("asyncio",)
+
+
+@dataclass(frozen=True)
+class Case:
+    client: str  # "ours-asyncio", "ours-twisted", "autobahn-asyncio", "autobahn-twisted"
+    router: str  # "crossbar-26.10", "crossbar-25.12", "ours-asyncio", "ours-twisted"
+    transport: str  # ws, rs, wss, rss, uws, urs (u: the universal listener)
+    serializer: str
+    auth: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.transport}-{self.serializer}-{self.auth}"
+
+    @property
+    def group(self) -> tuple[str, str]:
+        return (self.client, self.router)
+
+    def __str__(self) -> str:
+        return f"{self.client}>{self.router}:{self.name}"
+
+
+def cases(client: str, router: str, transports: Iterable[str], serializers: Iterable[str],
+          auths: Iterable[str]) -> list[Case]:
+    return [Case(client, router, t, s, a) for t in transports for s in serializers
+            for a in auths]
+
+
+def authentication(auth: AuthSetup, method: str) -> dict[str, Any] | None:
+    """``authentication=`` of our Component, also Autobahn's ``create_authenticator`` kwargs."""
+    cryptosign = {"authid": auth.cryptosign.authid, "privkey": auth.cryptosign.private_key}
+    table: dict[str, dict[str, Any] | None] = {
+        "anonymous": None,
+        "ticket": {"ticket": {"authid": auth.ticket.authid, "ticket": auth.ticket.ticket}},
+        "wampcra": {"wampcra": {"authid": auth.wampcra.authid, "secret": auth.wampcra.secret}},
+        "wampcra-salted": {"wampcra": {"authid": auth.wampcra_salted.authid,
+                                       "secret": auth.wampcra_salted.secret}},
+        "cryptosign": {"cryptosign": cryptosign},
+        TLS_AUTH: {"cryptosign": {**cryptosign,
+                                  "authextra": {"channel_binding": "tls-unique"}}},
+        "scram": {"scram": {"authid": auth.scram.authid, "password": auth.scram.password}},
+    }
+    return table[method]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a router listens, as whom to log in, and the CA of its TLS listener."""
+
+    urls: dict[str, str]  # transport kind -> URL
+    auth: AuthSetup
+    tls_ca: Path | None = None
+
+
+def scenario_for(case: Case, target: Target) -> dict[str, Any]:
+    if case.transport not in target.urls:
+        raise PeerError(f"{case.router} has no {case.transport} listener")
+    secure = case.transport in ("wss", "rss")
+    uri_part = re.sub(r"[^a-z0-9_]", "_", f"{case.client}_{case.name}".lower())
+    return {
+        "name": case.name, "url": target.urls[case.transport], "serializer": case.serializer,
+        "realm": "realm1", "authentication": authentication(target.auth, case.auth),
+        "tls": {"trust_root": str(target.tls_ca), "hostname": "localhost"} if secure else None,
+        "prefix": f"com.interop.{uri_part}", "steps": list(scenario.STEPS),
+    }
+
+
+@dataclass
+class BatchResult:
+    results: dict[str, dict[str, Any]]
+    output: str
+    seconds: float
+
+
+def run_client(command: Sequence[str | Path], scenarios: list[dict[str, Any]],
+               workdir: Path) -> BatchResult:
+    """Run one client script over ``scenarios``; its results by scenario name."""
+    import time
+
+    request = workdir / "request.json"
+    request.write_text(json.dumps({"scenarios": scenarios, "concurrency": CONCURRENCY}),
+                       encoding="utf-8")
+    rounds = -(-len(scenarios) // CONCURRENCY)
+    timeout = 60 + rounds * SCENARIO_LIMIT
+    started = time.monotonic()
+    done = run_bounded([*command, f"@{request}"], timeout=timeout, cwd=CLIENTS,
+                       env=clean_env({"PYTHONDONTWRITEBYTECODE": "1"}), check=False)
+    (workdir / "client.log").write_text(done.output, encoding="utf-8")
+    try:
+        listed = parse_result(done.output)
+    except PeerError as exc:
+        raise PeerError(f"client {' '.join(map(str, command))} (exit {done.returncode}) "
+                        f"gave no result: {exc}") from None
+    return BatchResult({r["name"]: r for r in listed}, done.output,
+                       round(time.monotonic() - started, 1))
+
+
+class Batches:
+    """Runs each (client, router) group once, with every selected case of that group."""
+
+    def __init__(self, session: pytest.Session, tmp: pytest.TempPathFactory) -> None:
+        self.session, self.tmp = session, tmp
+        self.done: dict[tuple[str, str], BatchResult] = {}
+        self.failed: dict[tuple[str, str], str] = {}
+
+    def selected(self, group: tuple[str, str]) -> list[Case]:
+        found: dict[str, Case] = {}
+        for item in self.session.items:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            case = params.get("case")
+            if isinstance(case, Case) and case.group == group:
+                found.setdefault(case.name, case)
+        return list(found.values())
+
+    def result(self, case: Case, target: Target,
+               command: Sequence[str | Path]) -> tuple[dict[str, Any], str]:
+        """``case``'s observations and its client's output (running the group if needed)."""
+        group = case.group
+        if group in self.failed:
+            pytest.fail(self.failed[group], pytrace=False)
+        if group not in self.done:
+            wanted = self.selected(group) or [case]
+            if case not in wanted:
+                wanted.append(case)
+            workdir = self.tmp.mktemp(re.sub(r"[^a-z0-9]+", "-", f"{group[0]}-{group[1]}"))
+            try:
+                self.done[group] = run_client(
+                    command, [scenario_for(c, target) for c in wanted], workdir)
+            except PeerError as exc:
+                self.failed[group] = str(exc)
+                pytest.fail(str(exc), pytrace=False)
+        batch = self.done[group]
+        if case.name not in batch.results:
+            pytest.fail(f"{case.name} was not in the batch of {group}", pytrace=False)
+        return batch.results[case.name], output_tail(without_expected_noise(batch.output), 60)
+
+
+_RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
+_EXPECTED = ("plain failure", "com.example.oops")  # the errors scenario.step_errors raises
+
+
+def without_expected_noise(output: str) -> str:
+    """The client output without the log records of the errors the scenario raises on purpose
+    (a record: a timestamped line and the traceback lines after it)."""
+    kept: list[str] = []
+    record: list[str] = []
+    for line in [*output.splitlines(), "0000-00-00 00:00 end"]:
+        if _RECORD_START.match(line):
+            if not any(marker in text for text in record for marker in _EXPECTED):
+                kept.extend(record)
+            record = []
+        record.append(line)
+    return "\n".join(kept)
+
+
+# ----------------------------------------------------------------------------- expectations
+
+def expected_details(case: Case, auth: AuthSetup) -> dict[str, Any]:
+    authids = {"ticket": auth.ticket.authid, "wampcra": auth.wampcra.authid,
+               "wampcra-salted": auth.wampcra_salted.authid,
+               "cryptosign": auth.cryptosign.authid, TLS_AUTH: auth.cryptosign.authid,
+               "scram": auth.scram.authid}
+    method = {"wampcra-salted": "wampcra", TLS_AUTH: "cryptosign"}.get(case.auth, case.auth)
+    details: dict[str, Any] = {
+        "realm": "realm1", "authid": authids.get(case.auth, "<assigned by the router>"),
+        "authrole": "anonymous" if case.auth == "anonymous" else auth.role,
+        "authmethod": method, "session_positive": True, "framing": FRAMING[case.transport],
+        "serializer": SERIALIZER_IDS[case.serializer],
+    }
+    if case.client.startswith("autobahn"):
+        details["serializer"] = None  # Autobahn's clients leave channel_serializer unset
+    return details
+
+
+def expected_steps(case: Case) -> dict[str, Any]:
+    """What every peer pair must observe (scenario.py); the router's texts are left out."""
+    app = {"error": "com.example.oops", "args": [1, "two"], "kwargs": {"three": 3}}
+    return {
+        "rpc": {"echo": {"args": scenario.plain(scenario.RPC_ARGS),
+                         "kwargs": scenario.plain(scenario.RPC_KWARGS)},
+                "add": 5, "nothing": None},
+        "progress": {"progress": [[[i], {"left": 3 - i}] for i in range(3)], "result": "done"},
+        "errors": {"application": app, "runtime": {"error": "wamp.error.runtime_error"},
+                   "no_such_procedure": {"error": "wamp.error.no_such_procedure"}},
+        "pubsub": {"unacknowledged_publish_returns": None, "acknowledged_id": True,
+                   "events": [[["included", {"$bytes": "01"}], {"key": {"n": [1, 2.5]}}]],
+                   "publication_matches": True, "topic": None, "publisher_is_me": True},
+        "retained": {"args": ["kept", 7], "retained": True},
+        "timeout": {"in_time": "slow but in time",
+                    "timed_out": {"error": "wamp.error.timeout", "kwargs": {}},
+                    "callee_invoked": True, "callee_interrupted": True},
+        "cancel": {"caller": "cancelled", "callee_interrupted": True},
+    }
+
+
+def comparable(observed: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The observations minus what is the router's own (texts, topic names, seconds)."""
+    if not observed:
+        return observed
+    out = json.loads(json.dumps(observed))
+    for key in ("no_such_procedure",):
+        err = out.get("errors", {}).get(key)
+        if isinstance(err, dict):
+            err.pop("args", None)
+            err.pop("kwargs", None)
+    if isinstance(out.get("pubsub"), dict) and "topic" in out["pubsub"]:
+        out["pubsub"]["topic"] = None  # checked below against the prefix
+    if isinstance(out.get("timeout"), dict):
+        out["timeout"].pop("seconds", None)
+    return out  # type: ignore[no-any-return]
+
+
+def check(case: Case, target: Target, result: dict[str, Any], output: str,
+          adjust: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Assert that ``case``'s scenario joined, did every step as expected and left."""
+    where = f"{case}\n--- client output tail ---\n{output}"
+    assert result["error"] is None, f"the scenario failed: {result['error']}\n{where}"
+    joined = dict(result["joined"] or {})
+    if case.auth == "anonymous" and joined.get("authid"):
+        joined["authid"] = "<assigned by the router>"
+    assert joined == expected_details(case, target.auth), where
+    expected = expected_steps(case)
+    if adjust is not None:
+        adjust(expected)
+    assert comparable(result["steps"]) == expected, where
+    topic = result["steps"]["pubsub"]["topic"]
+    assert topic is None or topic.endswith(".topic"), where
+    assert result["left"] == "wamp.close.normal", where
