@@ -1,4 +1,5 @@
-"""Wheels and sdists build; the asyncio stack installs without Twisted; each package imports alone."""
+"""Wheels and sdists build; the asyncio stack installs without Twisted; each package imports
+alone."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     py = str(tools / "bin" / "python")
     _run(py, "-m", "pip", "install", "--quiet", "build")
     for name in PACKAGES:
-        _run(py, "-m", "build", "--sdist", "--wheel", "--outdir", str(out), str(ROOT / "packages" / name))
+        _run(py, "-m", "build", "--sdist", "--wheel", "--outdir", str(out),
+             str(ROOT / "packages" / name))
     return out
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-
 from wamp_core.log import make_logger, set_log_level
 
 
@@ -27,7 +26,7 @@ def test_failure_carries_traceback(caplog: pytest.LogCaptureFixture) -> None:
         with caplog.at_level(logging.ERROR, logger="wamp_core.test"):
             log.failure("handler failed: {log_failure_text}")
     (record,) = caplog.records
-    assert "handler failed: RuntimeError('boom')" == record.getMessage()
+    assert record.getMessage() == "handler failed: RuntimeError('boom')"
     assert record.exc_info is not None and record.exc_info[0] is RuntimeError
 
 
