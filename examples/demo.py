@@ -7,7 +7,10 @@
    subscribes to a topic;
 3. a *frontend* component joins over RawSocket speaking JSON: it calls the procedure and
    publishes events, which the backend receives;
-4. both leave, the router closes; the exit status is 0 when everything happened in time.
+4. a *twisted* component (``examples/demo_twisted.py``: its own process, on Twisted) joins
+   over RawSocket speaking MessagePack; an asyncio component calls its procedure and sends it
+   news, and it calls the asyncio backend's procedure (skipped without wamp-twisted);
+5. all leave, the router closes; the exit status is 0 when everything happened in time.
 """
 
 from __future__ import annotations
@@ -81,11 +84,44 @@ async def demo() -> None:
         await asyncio.wait_for(ready, TIMEOUT)
         await asyncio.wait_for(frontend.start(loop), TIMEOUT)
         say("backend", "received " + ", ".join(repr(text) for text in received))
+        await with_twisted(rs_url)
         await asyncio.wait_for(backend.stop(), TIMEOUT)
         await asyncio.wait_for(backend_done, TIMEOUT)
         say("done", "both sessions left; closing the router")
     finally:
         await router.close()
+
+
+# -- asyncio and Twisted through one router (wamp_twisted; see examples/demo_twisted.py) ---
+
+
+async def with_twisted(rs_url: str) -> None:
+    """Run the Twisted component of ``demo_twisted.py`` against our router; call its
+    procedure and send it the news it waits for."""
+    import importlib.util
+    from pathlib import Path
+
+    if importlib.util.find_spec("wamp_twisted") is None:
+        say("twisted", "skipped (wamp-twisted is not installed)")
+        return
+    script = Path(__file__).with_name("demo_twisted.py")
+    proc = await asyncio.create_subprocess_exec(sys.executable, str(script), rs_url,
+                                                stdout=asyncio.subprocess.PIPE)
+    assert proc.stdout is not None
+    print((await asyncio.wait_for(proc.stdout.readline(), TIMEOUT)).decode(), end="")
+
+    async def talk(loop: object, session: object) -> None:
+        result = await session.call("com.example.mul2", 6, 7)  # type: ignore[attr-defined]
+        say("frontend", f"called com.example.mul2(6, 7) on Twisted -> {result}")
+        await session.publish("com.example.news", "hello Twisted",  # type: ignore[attr-defined]
+                              options=PublishOptions(acknowledge=True))
+
+    await asyncio.wait_for(Component(transports=[{"type": "rawsocket", "url": rs_url}],
+                                     realm="realm1", main=talk).start(), TIMEOUT)
+    out, _ = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+    print(out.decode(), end="", flush=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the Twisted component failed (exit status {proc.returncode})")
 
 
 def main() -> int:

@@ -151,3 +151,27 @@ def test_asyncio_and_twisted_command_line_tools_share_a_router() -> None:
         router.kill()
         if callee is not None:
             callee.kill()
+
+
+def test_the_demo_runs_asyncio_and_twisted_through_one_router() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "demo.py")],
+                            capture_output=True, text=True, timeout=90, env=ENV, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("twisted   joined realm1 over RawSocket (msgpack)")
+               for line in lines)
+    assert "frontend  called com.example.mul2(6, 7) on Twisted -> 42" in lines
+    assert "twisted   received 'hello Twisted'" in lines
+    assert "twisted   called com.example.add2(20, 22) -> 42" in lines
+    assert lines[-1].startswith("done")
+
+
+def test_the_twisted_demo_runs_alone() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "demo_twisted.py")],
+                            capture_output=True, text=True, timeout=60, env=ENV, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("router    listening on ws://127.0.0.1:")
+    assert "peer      called com.example.mul2(6, 7) -> 42" in lines
+    assert "twisted   called com.example.add2(20, 22) -> 42" in lines
+    assert lines[-1].startswith("done")
