@@ -258,6 +258,25 @@ def test_main_failure_is_the_component_failure(flavour: str) -> None:
 
 
 @both_flavours
+def test_main_cancelled_cancels_the_component(flavour: str) -> None:
+    """A main that is cancelled (a BaseException) ends the Component cancelled, not crashed."""
+    import asyncio
+
+    async def scenario(fl: Flavour) -> None:
+        async def main(loop: Any, session: Any) -> None:
+            raise asyncio.CancelledError()
+
+        comp = make_component(fl, main=main, transports=ws(), plans=[ACCEPT, ACCEPT])
+        done = comp.start(LOOP)
+        await fl.advance(100)
+        state, exc = fl.outcome(done)
+        assert state == "error" and "CancelledError" in type(exc).__name__, (state, exc)
+        assert len(comp.attempts) == 1
+
+    run_scenario(flavour, scenario)
+
+
+@both_flavours
 def test_without_main_the_session_stays_until_it_leaves(flavour: str) -> None:
     async def scenario(fl: Flavour) -> None:
         comp = make_component(fl, transports=ws(), plans=[ACCEPT])

@@ -336,8 +336,10 @@ class Component(ObservableMixin):
             if not api.is_called(future):
                 if error is None:
                     api.resolve(future, None)
-                else:
+                elif isinstance(error, Exception):
                     api.reject(future, error)
+                else:  # a cancellation (BaseException): txaio rejects only Exceptions
+                    api.cancel(future)
         for future in stop_waiters:
             if not api.is_called(future):
                 api.resolve(future, None)
