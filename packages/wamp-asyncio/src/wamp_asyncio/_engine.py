@@ -11,8 +11,9 @@ What it does, and nothing else:
 
 - **pump**: after input, a fired timer or a send, drain the engine: events to the
   application layer, timer requests to ``loop.call_later``, bytes to ONE ``transport.write``;
-  sends outside a pump schedule one pump per loop iteration (``call_soon``), so many messages
-  sent in one iteration leave in one write;
+  sends from the callbacks of a pump leave with that write; sends outside a pump schedule one
+  pump per loop iteration (``call_soon``), so many messages sent in one iteration leave in
+  one write;
 - **flow control**: ``pause_writing`` pauses reading too (a peer that does not read cannot
   make us produce more for it), ``resume_writing`` resumes; a write buffer over
   ``maxWriteBufferSize`` drops the connection; more than ``maxPendingCallbacks`` unfinished
@@ -267,6 +268,8 @@ class EngineProtocol(asyncio.Protocol):
     def _io_wake(self, now: bool = False) -> None:
         if now:
             self._pump()
+        elif self._pumping:
+            return  # sent from a callback of the running pump, which writes when it ends
         elif self._wake is None and self.transport is not None:
             self._wake = self._loop.call_soon(self._pump)
 
