@@ -25,7 +25,7 @@ from wamp_core._session_base import BaseSession, is_cancellation, is_method_or_f
 from wamp_core.decorators import options_with_match, type_check
 from wamp_core.exception import ApplicationError, TransportLost
 from wamp_core.message import Error, Interrupt, Invocation
-from wamp_core.observable import call_as_future, failure_value
+from wamp_core.observable import call_now, failure_value
 from wamp_core.request import (
     Endpoint,
     InvocationChunk,
@@ -206,9 +206,12 @@ class CalleeMixin(BaseSession):
         if endpoint.details_arg:
             call_kwargs[endpoint.details_arg] = self._call_details(record, registration, msg)
         api = self._api
-        future = call_as_future(api, endpoint.fn, *call_args, **call_kwargs)
-        record.on_reply = future
-        api.add_callbacks(future, lambda result: self._invocation_succeeded(record, result),
+        done, outcome = call_now(api, endpoint.fn, *call_args, **call_kwargs)
+        if done:  # a plain value: YIELD now, as on Twisted (no future, no loop turn)
+            self._invocation_succeeded(record, outcome)
+            return
+        record.on_reply = outcome
+        api.add_callbacks(outcome, lambda result: self._invocation_succeeded(record, result),
                           lambda fail: self._invocation_failed(record, fail))
 
     def _call_details(self, record: InvocationRequest, registration: Registration,

@@ -32,6 +32,7 @@ __all__ = [
     "ObservableMixin",
     "TxaioApi",
     "call_as_future",
+    "call_now",
     "failure_value",
     "gather_all",
 ]
@@ -81,6 +82,26 @@ def _identity(value: Any) -> Any:
     return value
 
 
+# Results that are never awaitable: the common ones skip the isawaitable() check.
+_PLAIN_TYPES = frozenset({type(None), bool, int, float, str, bytes, list, dict, tuple})
+
+
+def call_now(api: TxaioApi, fn: Callable[..., Any], *args: Any,
+             **kwargs: Any) -> tuple[bool, Any]:
+    """Call ``fn`` now: ``(True, value)`` when it returned a plain value, else
+    ``(False, future)`` with the future :func:`call_as_future` would return."""
+    try:
+        result = fn(*args, **kwargs)
+    except Exception:
+        failed = api.create_future()
+        api.reject(failed, api.create_failure())
+        return False, failed
+    if type(result) in _PLAIN_TYPES or not (api.is_future(result)
+                                            or inspect.isawaitable(result)):
+        return True, result
+    return False, api.as_future(_identity, result)
+
+
 def call_as_future(api: TxaioApi, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``fn`` now and return a future of its outcome.
 
@@ -88,15 +109,8 @@ def call_as_future(api: TxaioApi, fn: Callable[..., Any], *args: Any, **kwargs: 
     Deferred on Twisted), a plain value becomes a resolved future, and an exception raised by
     ``fn`` becomes a failed future carrying its traceback.
     """
-    try:
-        result = fn(*args, **kwargs)
-    except Exception:
-        failed = api.create_future()
-        api.reject(failed, api.create_failure())
-        return failed
-    if api.is_future(result) or inspect.isawaitable(result):
-        return api.as_future(_identity, result)
-    return api.create_future_success(result)
+    done, outcome = call_now(api, fn, *args, **kwargs)
+    return api.create_future_success(outcome) if done else outcome
 
 
 def gather_all(api: TxaioApi, futures: Iterable[Any]) -> Any:
