@@ -3,6 +3,7 @@ run as subprocesses."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import queue
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+needs_asyncio = pytest.mark.skipif(importlib.util.find_spec("wamp_asyncio") is None,
+                                   reason="wamp-asyncio is not installed here")
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
@@ -135,6 +138,7 @@ def test_serve_with_a_config_file_and_bad_arguments(tmp_path: Path) -> None:
         router.kill()
 
 
+@needs_asyncio
 def test_asyncio_and_twisted_command_line_tools_share_a_router() -> None:
     router = Proc("-m", "wamp_asyncio", "serve", "--ws", "127.0.0.1:0/ws", "--rawsocket",
                   "127.0.0.1:0")
@@ -153,6 +157,7 @@ def test_asyncio_and_twisted_command_line_tools_share_a_router() -> None:
             callee.kill()
 
 
+@needs_asyncio
 def test_the_demo_runs_asyncio_and_twisted_through_one_router() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "examples" / "demo.py")],
                             capture_output=True, text=True, timeout=90, env=ENV, check=False)
