@@ -197,9 +197,10 @@ def test_websocket_resource_in_a_web_site(secure: bool) -> None:
             seen.append(await session.call("com.twice", 21))
             details = session.transport.transport_details
             seen.append(details.is_secure)
+            seen.append(len((details.channel_id or {}).get("tls-unique", b"")))
 
         await wait(Component(transports=[transport], main=main).start())
-        assert seen == [42, secure]
+        assert seen == [42, secure, 32 if secure else 0]
         if not secure:  # the site still serves plain HTTP next to the WebSocket endpoint
             from twisted.internet.protocol import ClientCreator
             from tx_helpers import reactor

@@ -139,16 +139,22 @@ def test_serve_with_a_config_file_and_bad_arguments(tmp_path: Path) -> None:
 
 
 @needs_asyncio
-def test_asyncio_and_twisted_command_line_tools_share_a_router() -> None:
-    router = Proc("-m", "wamp_asyncio", "serve", "--ws", "127.0.0.1:0/ws", "--rawsocket",
+@pytest.mark.parametrize(("server", "callee_of", "caller"), [
+    ("wamp_asyncio", "wamp_twisted", "wamp_asyncio"),
+    ("wamp_twisted", "wamp_asyncio", "wamp_twisted"),
+])
+def test_asyncio_and_twisted_command_line_tools_share_a_router(server: str, callee_of: str,
+                                                               caller: str) -> None:
+    router = Proc("-m", server, "serve", "--ws", "127.0.0.1:0/ws", "--rawsocket",
                   "127.0.0.1:0")
     callee = None
     try:
         ws, rs = router.line().split()[-1], router.line().split()[-1]
-        callee = twisted("register", rs, "com.tx.echo", "--count", "1", "--returns", '"tx"')
-        assert json.loads(callee.line()) == {"registered": "com.tx.echo"}
-        code, rows, _ = Proc("-m", "wamp_asyncio", "call", ws, "com.tx.echo", "7").finish()
-        assert (code, rows) == (0, ["tx"])
+        callee = Proc("-m", callee_of, "register", rs, "com.echo", "--count", "1",
+                      "--returns", f'"{callee_of}"')
+        assert json.loads(callee.line()) == {"registered": "com.echo"}
+        code, rows, _ = Proc("-m", caller, "call", ws, "com.echo", "7").finish()
+        assert (code, rows) == (0, [callee_of])
         assert callee.finish()[0] == 0
         assert router.stop() == 0
     finally:
