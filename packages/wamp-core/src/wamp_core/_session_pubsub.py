@@ -21,6 +21,7 @@ from wamp_core._session_base import BaseSession, is_method_or_function
 from wamp_core.decorators import options_with_match, type_check
 from wamp_core.exception import TransportLost
 from wamp_core.message import Error, Event
+from wamp_core.observable import call_now
 from wamp_core.request import (
     Handler,
     Publication,
@@ -259,5 +260,8 @@ class PubSubMixin(BaseSession):
                 publisher_authid=msg.publisher_authid, publisher_authrole=msg.publisher_authrole,
                 topic=topic, retained=msg.retained, transaction_hash=msg.transaction_hash,
                 enc_algo=msg.enc_algo, forward_for=msg.forward_for)
-        self._call_user(f"firing {handler.fn!r} subscribed under {msg.subscription}",
-                        handler.fn, *call_args, **call_kwargs)
+        api = self._api
+        done, outcome = call_now(api, handler.fn, *call_args, **call_kwargs)
+        if not done:  # an awaitable, or the handler raised: report a failure (text made then)
+            api.add_callbacks(outcome, None, lambda fail: self._swallow_error(
+                fail, f"While firing {handler.fn!r} subscribed under {msg.subscription}"))

@@ -1,4 +1,5 @@
-"""When the callee answers: a plain value at once, an awaitable when it finishes."""
+"""Handlers that return plain values are done with at once: the callee answers while the
+INVOCATION is handled, a subscriber's failure is reported with the text Autobahn uses."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 from _session_harness import Harness, flavours, join, run
 from test_protocol_callee import registered
-from wamp_core.message import Error, Invocation, Yield
+from test_protocol_pubsub import subscribed
+from wamp_core.message import Error, Event, Invocation, Publish, Yield
 from wamp_core.protocol import ApplicationSession
 from wamp_core.serializer import JsonSerializer
 
@@ -49,5 +51,44 @@ def test_awaitable_and_raising_endpoints_keep_their_answers(flavour: str) -> Non
         error = router.received.pop(0)
         assert isinstance(error, Error) and error.request == 8
         assert error.error == "wamp.error.runtime_error" and error.args == ["no"]
+
+    run(flavour, scenario)
+
+
+@flavours
+def test_subscriber_results_and_failures(flavour: str) -> None:
+    async def scenario(h: Harness) -> None:
+        reported: list[str] = []
+
+        class Session(ApplicationSession):
+            def onUserError(self, fail: Any, msg: str) -> None:
+                reported.append(msg)
+
+        s = Session()
+        router, _ = await join(h, s, JsonSerializer(), synchronous=True)
+
+        def relay(x: int) -> int:
+            s.publish("com.out", x + 1)
+            return x
+
+        def broken(x: int) -> None:
+            raise KeyError(x)
+
+        async def later(x: int) -> None:
+            raise RuntimeError(x)
+
+        await subscribed(h, s, router, relay, "com.in", 50)
+        router.send(Event(50, 1, [1]))
+        publish = router.received.pop(0)  # before any settle
+        assert isinstance(publish, Publish) and publish.args == [2]
+        await subscribed(h, s, router, broken, "com.bad", 51)
+        await subscribed(h, s, router, later, "com.later", 52)
+        router.send(Event(51, 2, [3]))
+        router.send(Event(52, 3, [4]))
+        await h.settle()
+        assert len(reported) == 2
+        assert reported[0].startswith("While firing <function ") and \
+            reported[0].endswith(" subscribed under 51")
+        assert reported[1].endswith(" subscribed under 52")
 
     run(flavour, scenario)
