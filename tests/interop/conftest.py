@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from interop_support import Batches, Target
-from peers.crossbar import CrossbarRouter
+from our_router import OurRouters
+from peers import venvs
+from peers.crossbar import CrossbarRouter, make_auth
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +33,15 @@ def crossbar_26(crossbar_router: CrossbarRouter) -> Target:
 @pytest.fixture(scope="session")
 def crossbar_25(crossbar_router_25: CrossbarRouter) -> Target:
     return crossbar_target(crossbar_router_25)
+
+
+@pytest.fixture(scope="session")
+def our_routers(tmp_path_factory: pytest.TempPathFactory,
+                autobahn_venv: venvs.Venv) -> Iterator[OurRouters]:
+    """Our router (``python -m wamp_asyncio serve`` / ``wamp_twisted``), started per framework
+    on first use, with principals made by Autobahn (its SCRAM derivation)."""
+    routers = OurRouters(tmp_path_factory.mktemp("our-router"), make_auth(autobahn_venv))
+    try:
+        yield routers
+    finally:
+        routers.close()

@@ -66,7 +66,7 @@ class Case:
         return (self.client, self.router)
 
     def __str__(self) -> str:
-        return f"{self.client}>{self.router}:{self.name}"
+        return f"{self.client}:{self.router}:{self.name}"
 
 
 def cases(client: str, router: str, transports: Iterable[str], serializers: Iterable[str],

@@ -32,10 +32,14 @@ class AsyncioKit:
             future.set_result(value)
 
     async def wait(self, awaitable: Awaitable[Any], timeout: float, what: str) -> Any:
-        try:
-            return await self.asyncio.wait_for(awaitable, timeout)
-        except self.asyncio.TimeoutError:
-            raise TimeoutError(f"{what}: not within {timeout} s") from None
+        # not wait_for: a TimeoutError raised BY the awaitable must keep its own text
+        task = self.asyncio.ensure_future(awaitable)
+        done, _ = await self.asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            await self.asyncio.wait({task}, timeout=1.0)
+            raise TimeoutError(f"{what}: not within {timeout} s")
+        return task.result()
 
     async def sleep(self, seconds: float) -> None:
         await self.asyncio.sleep(seconds)
