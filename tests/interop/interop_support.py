@@ -122,7 +122,7 @@ class BatchResult:
 
 
 def run_client(command: Sequence[str | Path], scenarios: list[dict[str, Any]],
-               workdir: Path) -> BatchResult:
+               workdir: Path, env: dict[str, str] | None = None) -> BatchResult:
     """Run one client script over ``scenarios``; its results by scenario name."""
     import time
 
@@ -133,7 +133,8 @@ def run_client(command: Sequence[str | Path], scenarios: list[dict[str, Any]],
     timeout = 60 + rounds * SCENARIO_LIMIT
     started = time.monotonic()
     done = run_bounded([*command, f"@{request}"], timeout=timeout, cwd=CLIENTS,
-                       env=clean_env({"PYTHONDONTWRITEBYTECODE": "1"}), check=False)
+                       env=clean_env({"PYTHONDONTWRITEBYTECODE": "1", **(env or {})}),
+                       check=False)
     (workdir / "client.log").write_text(done.output, encoding="utf-8")
     try:
         listed = parse_result(done.output)
@@ -161,8 +162,8 @@ class Batches:
                 found.setdefault(case.name, case)
         return list(found.values())
 
-    def result(self, case: Case, target: Target,
-               command: Sequence[str | Path]) -> tuple[dict[str, Any], str]:
+    def result(self, case: Case, target: Target, command: Sequence[str | Path],
+               env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
         """``case``'s observations and its client's output (running the group if needed)."""
         group = case.group
         if group in self.failed:
@@ -174,7 +175,7 @@ class Batches:
             workdir = self.tmp.mktemp(re.sub(r"[^a-z0-9]+", "-", f"{group[0]}-{group[1]}"))
             try:
                 self.done[group] = run_client(
-                    command, [scenario_for(c, target) for c in wanted], workdir)
+                    command, [scenario_for(c, target) for c in wanted], workdir, env)
             except PeerError as exc:
                 self.failed[group] = str(exc)
                 pytest.fail(str(exc), pytrace=False)
