@@ -138,7 +138,9 @@ class EngineProtocol(asyncio.Protocol):
 
     def eof_received(self) -> bool:
         self._end_of_stream()
-        return True  # we close the transport ourselves once the engine says so
+        # we close the transport ourselves once the engine says so; TLS cannot stay half-open
+        # (asyncio closes it anyway, and warns when asked to keep it)
+        return not self._transport_details.is_secure
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._dropped = True  # nothing more can be written
