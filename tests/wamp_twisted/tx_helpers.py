@@ -38,11 +38,27 @@ _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
 
+_errors: list[str] = []
+
+
+def _observe(event: dict[str, Any]) -> None:
+    """Twisted's own error reports (an exception in a reactor callback, an unhandled
+    failure in a Deferred): the test that runs then fails."""
+    if event.get("isError") or event.get("log_failure") is not None:
+        from twisted.logger import formatEvent
+
+        failure = event.get("log_failure")
+        _errors.append(formatEvent(event) + ("\n" + failure.getTraceback() if failure else ""))
+
+
 def _start_reactor() -> None:
     global _thread
     with _lock:
         if _thread is not None:
             return
+        from twisted.logger import globalLogPublisher
+
+        globalLogPublisher.addObserver(_observe)
         _thread = threading.Thread(target=reactor.run, kwargs={"installSignalHandlers": False},
                                    name="twisted-reactor", daemon=True)
         _thread.start()
@@ -71,8 +87,12 @@ def run(coro: Coroutine[Any, Any, T], timeout: float = TIMEOUT) -> T:
         d.addTimeout(timeout, reactor)
         d.addCallbacks(outcome.set_result, failed)
 
+    del _errors[:]
     reactor.callFromThread(start)
-    return outcome.result(timeout + 5)
+    result = outcome.result(timeout + 5)
+    if _errors:
+        raise AssertionError("Twisted logged errors:\n" + "\n".join(_errors))
+    return result
 
 
 def call(fn: Callable[..., T], *args: Any, timeout: float = TIMEOUT) -> T:

@@ -296,6 +296,7 @@ class EngineProtocol(Protocol):
     def connectionLost(self, reason: Failure = connectionDone) -> None:
         if _is_tls_error(reason.value):  # say why, rather than "closed during the handshake"
             self._tls_error = reason.value
+        self._dropped = True  # the transport is gone: nothing more to write or close
         self._end_of_stream()
         for call in self._timers.values():
             if call.active():
