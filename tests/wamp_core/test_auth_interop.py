@@ -1,20 +1,18 @@
-"""Authentication against the real peers (skipped when they are not installed).
+"""Authentication against the real peers (installed by ``tests/peers`` on first use).
 
-- Our client authenticators against a live Crossbar.io (``WAMP_TEST_CROSSBAR``, else
-  ``crossbar`` on the PATH), over RawSocket + JSON on 127.0.0.1: ticket, WAMP-CRA (plain and
+- Our client authenticators against a live Crossbar.io (the ``crossbar_venv`` fixture's), over
+  RawSocket + JSON on 127.0.0.1: ticket, WAMP-CRA (plain and
   salted, the config holding the plain password), cryptosign, SCRAM with argon2id and PBKDF2
   credentials from our ``derive_scram_credential``; wrong credentials get Crossbar.io's ABORT.
 - Autobahn|Python's client authenticators against our router's pending authentications, run
   in a subprocess (Autobahn's cryptosign needs a process-wide txaio framework) with the Python
-  of ``WAMP_TEST_AUTOBAHN_PYTHON``, else ``.cache/venv-autobahn-auth/bin/python`` (a virtual
-  environment with ``autobahn[encryption,scram]`` and wamp-core installed).
+  of the ``autobahn_venv`` fixture (``autobahn[encryption,scram]``), wamp-core from this
+  checkout on its ``PYTHONPATH``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -23,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from peers import venvs
+from peers.proc import clean_env
 from wamp_core import auth
 from wamp_core.cryptosign import CryptosignKey
 from wamp_core.types import Challenge
@@ -106,10 +106,8 @@ def authenticate(port: int, client: Any) -> tuple[str, Any, Any]:
 
 
 @pytest.fixture(scope="module")
-def crossbar(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    exe = os.environ.get("WAMP_TEST_CROSSBAR") or shutil.which("crossbar")
-    if not exe:
-        pytest.skip("Crossbar.io is not installed (set WAMP_TEST_CROSSBAR)")
+def crossbar(tmp_path_factory: pytest.TempPathFactory, crossbar_venv: venvs.Venv) -> Any:
+    exe = str(crossbar_venv.bin("crossbar"))
     cbdir = tmp_path_factory.mktemp("cb") / ".crossbar"
     cbdir.mkdir()
     port = free_port()
@@ -123,7 +121,7 @@ def crossbar(tmp_path_factory: pytest.TempPathFactory) -> Any:
     (cbdir / "config.json").write_text(json.dumps(config))
     log = (cbdir / "node.log").open("w")
     proc = subprocess.Popen([exe, "start", "--cbdir", str(cbdir)], stdout=log,
-                            stderr=subprocess.STDOUT)
+                            stderr=subprocess.STDOUT, env=clean_env())
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -215,19 +213,12 @@ print(json.dumps([
 """
 
 
-def test_autobahn_clients_against_our_router() -> None:
-    python = os.environ.get("WAMP_TEST_AUTOBAHN_PYTHON") or str(
-        ROOT / ".cache" / "venv-autobahn-auth" / "bin" / "python"
-    )
-    probe = "import autobahn.wamp.auth, argon2, passlib, nacl, wamp_core.router_auth"
-    if not Path(python).exists() or subprocess.run(
-        [python, "-c", probe], capture_output=True, timeout=60, check=False
-    ).returncode:
-        pytest.skip("no Python with autobahn[encryption,scram] and wamp-core "
-                    "(set WAMP_TEST_AUTOBAHN_PYTHON)")
+def test_autobahn_clients_against_our_router(autobahn_venv: venvs.Venv) -> None:
+    python = str(autobahn_venv.python)
     out = subprocess.run(
         [python, "-c", AUTOBAHN_SCRIPT, json.dumps(transport_auth()), SEED],
         capture_output=True, text=True, timeout=120, check=False,
+        env=clean_env({"PYTHONPATH": str(ROOT / "packages" / "wamp-core" / "src")}),
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [
