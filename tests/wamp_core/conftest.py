@@ -1,57 +1,25 @@
 """Fixtures for the wamp_core tests: Autobahn|Python as a peer in its own environment.
 
 ``autobahn_peer`` runs ``_autobahn_peer.py`` with a Python that has Autobahn:
-``$WAMP_TEST_AUTOBAHN_PYTHON`` if set, else a virtual environment under
-``.cache/venv-autobahn`` in the repository (gitignored), created on first use
-with ``pip install autobahn``. Every step has a timeout; when the environment
-cannot be made (no network ...) the interop tests are skipped, saying why.
+``$WAMP_TEST_AUTOBAHN_PYTHON`` if set, else the Autobahn|Python virtual environment of
+``tests/peers`` (the root conftest's ``autobahn_venv``: installed once, pinned, a failed
+install fails the test). Every request has a timeout.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import select
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-VENV = REPO / ".cache" / "venv-autobahn"
 PEER_SCRIPT = Path(__file__).with_name("_autobahn_peer.py")
-INSTALL_TIMEOUT = 600.0
 REQUEST_TIMEOUT = 60.0
-
-
-def _venv_python() -> Path:
-    return VENV / "bin" / "python"
-
-
-def _run(cmd: list[str], timeout: float) -> None:
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
-        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed: {' | '.join(tail)}")
-
-
-def _ensure_venv() -> Path:
-    """Create the Autobahn environment once (under a lock: parallel sessions wait)."""
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    marker = VENV / ".autobahn-ready"
-    with open(VENV.parent / "venv-autobahn.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not marker.exists():
-            _run([sys.executable, "-m", "venv", "--clear", str(VENV)], timeout=120)
-            _run([str(_venv_python()), "-m", "pip", "install", "--quiet",
-                  "--disable-pip-version-check", "autobahn"], timeout=INSTALL_TIMEOUT)
-            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
-    return _venv_python()
 
 
 class AutobahnPeer:
@@ -92,14 +60,14 @@ class AutobahnPeer:
 
 
 @pytest.fixture(scope="session")
-def autobahn_peer() -> Iterator[AutobahnPeer]:
-    python = os.environ.get("WAMP_TEST_AUTOBAHN_PYTHON")
+def autobahn_peer(autobahn_venv: Any) -> Iterator[AutobahnPeer]:
+    """The peer in ``$WAMP_TEST_AUTOBAHN_PYTHON``, else in the Autobahn|Python venv of
+    ``tests/peers`` (installed once, pinned, with every serializer)."""
+    python = os.environ.get("WAMP_TEST_AUTOBAHN_PYTHON") or str(autobahn_venv.python)
     try:
-        if not python:
-            python = str(_ensure_venv())
         peer = AutobahnPeer(python)
     except (OSError, RuntimeError, subprocess.TimeoutExpired, TimeoutError, ValueError) as exc:
-        pytest.skip(f"no Autobahn|Python peer: {exc}")
+        pytest.fail(f"the Autobahn|Python peer did not start: {exc}", pytrace=False)
     try:
         yield peer
     finally:
