@@ -391,3 +391,19 @@ def test_listen_port_zero_keeps_port_zero() -> None:
     factory = server_factory(url="ws://127.0.0.1:0")
     assert factory.port == 0
     _ = listen  # the helper is used by the other tests
+
+
+def test_wamp_client_factory_takes_the_documented_serializer_keyword() -> None:
+    from wamp_core.serializer import CBORSerializer, JsonSerializer
+    from wamp_twisted.websocket import WampWebSocketClientFactory
+
+    def make() -> None:
+        return None
+
+    assert WampWebSocketClientFactory(make, "ws://h/", serializer=JsonSerializer()
+                                      ).protocols == ["wamp.2.json"]
+    assert WampWebSocketClientFactory(make, "ws://h/", serializers=[CBORSerializer()]
+                                      ).protocols == ["wamp.2.cbor"]
+    with pytest.raises(ValueError, match="not both"):
+        WampWebSocketClientFactory(make, serializer=JsonSerializer(),
+                                   serializers=[JsonSerializer()])

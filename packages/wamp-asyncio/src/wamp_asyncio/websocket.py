@@ -151,13 +151,14 @@ class WampWebSocketServerFactory(WampWebSocketServerFactoryMixin, WebSocketServe
 
 
 class WampWebSocketClientFactory(WampWebSocketClientFactoryMixin, WebSocketClientFactory):
-    """asyncio WAMP-over-WebSocket client factory: ``(factory, *args, serializers=None, ...)``."""
+    """asyncio WAMP-over-WebSocket client factory: ``(factory, *args, serializers=None, ...)``
+    (or ``serializer=``, Autobahn's documented name)."""
 
     protocol: type[Any] = WampWebSocketClientProtocol
 
     def __init__(self, factory: Any, *args: Any, serializers: Any = None,
-                 **kwargs: Any) -> None:
-        WampWebSocketClientFactoryMixin.__init__(self, factory, serializers)
+                 serializer: Any = None, **kwargs: Any) -> None:
+        WampWebSocketClientFactoryMixin.__init__(self, factory, serializers, serializer)
         kwargs["protocols"] = self._protocols
         WebSocketClientFactory.__init__(self, *args, **kwargs)
         self._set_default_limits()

@@ -185,8 +185,16 @@ class WampWebSocketServerFactoryMixin(_WampWebSocketFactory):
 
 
 class WampWebSocketClientFactoryMixin(_WampWebSocketFactory):
-    """``(factory, serializers=None)``: CBOR, MessagePack, UBJSON, JSON by default."""
+    """``(factory, serializers=None)``: CBOR, MessagePack, UBJSON, JSON by default.
 
-    def __init__(self, factory: Callable[[], Any], serializers: Iterable[Any] | None = None
-                 ) -> None:
+    ``serializer=`` (one serializer) is accepted too: Autobahn documents that name, its code
+    takes ``serializers``.
+    """
+
+    def __init__(self, factory: Callable[[], Any], serializers: Iterable[Any] | None = None,
+                 serializer: Any = None) -> None:
+        if serializer is not None:
+            if serializers is not None:
+                raise ValueError("give serializers=[...] or serializer=..., not both")
+            serializers = [serializer]
         self._init_wamp(factory, client_serializers(serializers))
