@@ -240,7 +240,8 @@ class EngineProtocol(Protocol):
         self._buffered = 0
         self._early = bytearray()
         self._user_producer: Any = None
-        self._opened, self._closed = Outcome(), Outcome()
+        self._opened = self._opened or Outcome()  # is_open may have been asked for already
+        self._closed = self._closed or Outcome()
         self._transport_details = transport_details(transport, self.is_server)
         self.peer = self._transport_details.peer or "unknown"
         transport.registerProducer(self, True)
