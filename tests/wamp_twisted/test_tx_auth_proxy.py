@@ -212,3 +212,42 @@ def test_websocket_resource_in_a_web_site(secure: bool) -> None:
         await listening.stopListening()
 
     run(main())
+
+
+def test_wsgi_root_resource_with_a_websocket_child() -> None:
+    from twisted.web.server import Site
+    from twisted.web.wsgi import WSGIResource
+    from tx_helpers import reactor
+    from wamp_core.router import Router
+    from wamp_twisted.websocket import (
+        WampWebSocketServerFactory,
+        WebSocketResource,
+        WSGIRootResource,
+    )
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [f"wsgi {environ['PATH_INFO']}".encode()]
+
+    async def main() -> None:
+        ws = WebSocketResource(WampWebSocketServerFactory(Router().session_factory()))
+        root = WSGIRootResource(WSGIResource(reactor, reactor.getThreadPool(), app),
+                                {b"ws": ws})
+        listening, port = listen(Site(root))
+        seen: list[Any] = []
+
+        async def main(r: Any, session: Any) -> None:
+            seen.append(await session.call("wamp.session.count"))
+
+        await wait(Component(transports=[{"url": f"ws://127.0.0.1:{port}/ws",
+                                          "max_retries": 0}], main=main).start())
+        assert seen == [1]
+        from twisted.internet.protocol import ClientCreator
+
+        client = await ClientCreator(reactor, _Http).connectTCP("127.0.0.1", port)
+        client.transport.write(b"GET /some/page HTTP/1.0\r\nHost: x\r\n\r\n")
+        await wait(client.done)
+        assert client.data.endswith(b"\r\n\r\nwsgi /some/page")
+        await listening.stopListening()
+
+    run(main())
