@@ -222,13 +222,20 @@ def expected_details(case: Case, auth: AuthSetup) -> dict[str, Any]:
     return details
 
 
-def expected_steps(case: Case) -> dict[str, Any]:
+# scenario.step_large: [len, sha256 prefix] of bytes(range(256)) * (LARGE // 256), and the
+# length and end of the 1 MB str
+LARGE_DIGEST = [999936, "026ff45398c9364d", scenario.LARGE // 2, "end"]
+
+
+def expected_steps(case: Case, authrole: str) -> dict[str, Any]:
     """What every peer pair must observe (scenario.py); the router's texts are left out."""
     app = {"error": "com.example.oops", "args": [1, "two"], "kwargs": {"three": 3}}
     return {
         "rpc": {"echo": {"args": scenario.plain(scenario.RPC_ARGS),
                          "kwargs": scenario.plain(scenario.RPC_KWARGS)},
                 "add": 5, "nothing": None},
+        "large": {"sent": LARGE_DIGEST, "received": [LARGE_DIGEST[0], LARGE_DIGEST[1],
+                                                     scenario.LARGE, "zzz"]},
         "progress": {"progress": [[[i], {"left": 3 - i}] for i in range(3)], "result": "done"},
         "errors": {"application": app, "runtime": {"error": "wamp.error.runtime_error"},
                    "no_such_procedure": {"error": "wamp.error.no_such_procedure"}},
@@ -236,6 +243,10 @@ def expected_steps(case: Case) -> dict[str, Any]:
                    "events": [[["included", {"$bytes": "01"}], {"key": {"n": [1, 2.5]}}]],
                    "publication_matches": True, "topic": None, "publisher_is_me": True},
         "retained": {"args": ["kept", 7], "retained": True},
+        "patterns": {"prefix_call": [[1], ["items.a.b"]], "wildcard_call": "users.17.get",
+                     "prefix_event": [["goal"], "news.sport"]},
+        "meta": {"registration_id": True, "unknown_registration": None, "subscription_id": True,
+                 "session_count": True, "my_session": [True, authrole]},
         "timeout": {"in_time": "slow but in time",
                     "timed_out": {"error": "wamp.error.timeout", "kwargs": {}},
                     "callee_invoked": True, "callee_interrupted": True},
@@ -268,8 +279,9 @@ def check(case: Case, target: Target, result: dict[str, Any], output: str,
     joined = dict(result["joined"] or {})
     if case.auth == "anonymous" and joined.get("authid"):
         joined["authid"] = "<assigned by the router>"
-    assert joined == expected_details(case, target.auth), where
-    expected = expected_steps(case)
+    details = expected_details(case, target.auth)
+    assert joined == details, where
+    expected = expected_steps(case, details["authrole"])
     if adjust is not None:
         adjust(expected)
     assert comparable(result["steps"]) == expected, where

@@ -16,7 +16,8 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-STEPS = ("rpc", "progress", "errors", "pubsub", "retained", "timeout", "cancel")
+STEPS = ("rpc", "large", "progress", "errors", "pubsub", "retained", "patterns", "meta",
+         "timeout", "cancel")
 STEP_TIMEOUT = 15.0  # seconds; every wait inside a step is shorter
 CALL_TIMEOUT = 1  # seconds, CallOptions(timeout=...) that must end a stuck call (an int:
 # Autobahn documents a float but its CALL message asserts an int)
@@ -25,6 +26,8 @@ WAIT = 5.0  # seconds for an event, an invocation or an interrupt to arrive
 
 RPC_ARGS = [1, "two", b"\x00\xffbin", {"nested": [1.5, None, True, "\u00fcn\u00efcode"]}]
 RPC_KWARGS = {"k": "v", "raw": b"\x00", "list": [1, 2, 3]}
+LARGE = 1_000_000  # octets of a bytes and of a str argument (WebSocket fragments, RawSocket
+# lengths over 2**16, JSON's base64 for bytes)
 
 
 def plain(value: Any) -> Any:
@@ -92,6 +95,21 @@ class Steps:
             "add": await s.call(self.uri("add"), 2, 3),
             "nothing": await s.call(self.uri("nothing")),
         }
+
+    async def step_large(self) -> Any:
+        import hashlib
+
+        def digest(blob: bytes, text: str) -> list[Any]:
+            return [len(blob), hashlib.sha256(blob).hexdigest()[:16], len(text), text[-3:]]
+
+        blob = bytes(range(256)) * (LARGE // 256)
+        text = "\u00e9" * (LARGE // 2 - 3) + "end"
+        await self.session.register(digest, self.uri("digest"))
+        await self.session.register(lambda n: [bytes(range(256)) * (n // 256), "z" * n],
+                                    self.uri("make"))
+        made = await self.session.call(self.uri("make"), LARGE)
+        return {"sent": await self.session.call(self.uri("digest"), blob, text),
+                "received": digest(made[0], made[1])}
 
     async def step_progress(self) -> Any:
         t = self.lib.types
@@ -174,6 +192,52 @@ class Steps:
             get_retained=True, details=True))
         args, retained = await kit.wait(arrived, WAIT, "the retained event")
         return {"args": args, "retained": retained}
+
+    async def step_patterns(self) -> Any:
+        t, kit = self.lib.types, self.kit
+        called: list[Any] = []
+
+        def any_get(*args: Any, details: Any = None) -> Any:
+            called.append(details.procedure)
+            return list(args)
+
+        await self.session.register(any_get, self.uri("items."), options=t.RegisterOptions(
+            match="prefix", details=True))
+        await self.session.register(lambda *a, details=None: details.procedure,
+                                    self.uri("users..get"), options=t.RegisterOptions(
+                                        match="wildcard", details=True))
+        prefixed = await self.session.call(self.uri("items.a.b"), 1)
+        wildcard = await self.session.call(self.uri("users.17.get"))
+        arrived = kit.future()
+
+        def on_event(*args: Any, details: Any = None) -> None:
+            kit.resolve(arrived, [list(args), details.topic])
+
+        await self.session.subscribe(on_event, self.uri("news."), options=t.SubscribeOptions(
+            match="prefix", details=True))
+        await self.session.publish(self.uri("news.sport"), "goal", options=t.PublishOptions(
+            exclude_me=False, acknowledge=True))
+        event = await kit.wait(arrived, WAIT, "the event of the prefix subscription")
+        prefix = len(self.prefix) + 1
+        return {"prefix_call": [prefixed, [c[prefix:] for c in called]],
+                "wildcard_call": wildcard[prefix:], "prefix_event": [event[0],
+                                                                     event[1][prefix:]]}
+
+    async def step_meta(self) -> Any:
+        """The router's meta API, as a client calls it (ids are the router's own)."""
+        s = self.session
+        await s.register(lambda: None, self.uri("meta_proc"))
+        await s.subscribe(lambda *a: None, self.uri("meta_topic"))
+        reg = await s.call("wamp.registration.lookup", self.uri("meta_proc"))
+        missing = await s.call("wamp.registration.lookup", self.uri("nothing_here"))
+        sub = await s.call("wamp.subscription.lookup", self.uri("meta_topic"))
+        count = await s.call("wamp.session.count")
+        me = await s.call("wamp.session.get", s.session_id)
+        return {"registration_id": isinstance(reg, int) and reg > 0,
+                "unknown_registration": missing,
+                "subscription_id": isinstance(sub, int) and sub > 0,
+                "session_count": isinstance(count, int) and count >= 1,
+                "my_session": [me.get("session") == s.session_id, me.get("authrole")]}
 
     def _stuck_callee(self) -> tuple[Any, Any, Any]:
         """A procedure that answers only when interrupted: (endpoint, invoked, interrupted)."""
