@@ -10,10 +10,10 @@ that creates ``self._engine`` in ``_connection_made()`` and handles the events i
 What it does, and nothing else:
 
 - **pump**: after input, a fired timer or a send, drain the engine: events to the
-  application layer, timer requests to ``loop.call_later``, bytes to ONE ``transport.write``;
-  sends from the callbacks of a pump leave with that write; sends outside a pump schedule one
-  pump per loop iteration (``call_soon``), so many messages sent in one iteration leave in
-  one write;
+  application layer, timer requests to ``loop.call_later``, bytes to ONE ``transport.write``
+  (or several of at most :data:`JOIN_LIMIT` bytes each, see :func:`coalesce`); sends from
+  the callbacks of a pump leave with that write; sends outside a pump schedule one pump per
+  loop iteration (``call_soon``), so many messages sent in one iteration leave in one write;
 - **flow control**: ``pause_writing`` pauses reading too (a peer that does not read cannot
   make us produce more for it), ``resume_writing`` resumes; a write buffer over
   ``maxWriteBufferSize`` drops the connection; more than ``maxPendingCallbacks`` unfinished
@@ -35,7 +35,8 @@ from typing import Any
 
 from wamp_core.types import TransportDetails
 
-__all__ = ["EngineProtocol", "is_awaitable", "peer_of", "transport_details"]
+__all__ = ["JOIN_LIMIT", "NO_COPY", "EngineProtocol", "coalesce", "is_awaitable", "peer_of",
+           "transport_details"]
 
 log = logging.getLogger("wamp_asyncio")
 
@@ -44,6 +45,39 @@ DEFAULT_MAX_WRITE_BUFFER = 32 * 2**20
 DEFAULT_MAX_PENDING_CALLBACKS = 1000
 """Unfinished awaitables returned by callbacks before reading pauses."""
 _MAX_EARLY = 2**16
+JOIN_LIMIT = 100 * 1024
+"""The most bytes joined into one write: below the C library's threshold for fresh pages from
+the OS (128 KiB), whose cost (a page fault per 4 KiB, each time) is far more than the copy's."""
+NO_COPY = 16 * 1024
+"""When there is more than :data:`JOIN_LIMIT` to write, chunks this long are written as they
+are rather than copied."""
+
+
+def coalesce(chunks: list[bytes]) -> list[bytes]:
+    """``chunks`` as few writes as copying allows, in order: all of them joined when they
+    come to at most :data:`JOIN_LIMIT` bytes; else chunks of :data:`NO_COPY` bytes or more
+    alone (not copied) and the runs of smaller ones between them joined, up to
+    :data:`JOIN_LIMIT` bytes a piece."""
+    if len(chunks) < 2:
+        return chunks
+    if sum(map(len, chunks)) <= JOIN_LIMIT:
+        return [b"".join(chunks)]
+    out: list[bytes] = []
+    run: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        n = len(chunk)
+        if run and (n >= NO_COPY or size + n > JOIN_LIMIT):
+            out.append(run[0] if len(run) == 1 else b"".join(run))
+            run, size = [], 0
+        if n >= NO_COPY:
+            out.append(chunk)
+        else:
+            run.append(chunk)
+            size += n
+    if run:
+        out.append(run[0] if len(run) == 1 else b"".join(run))
+    return out
 
 
 def is_awaitable(result: Any) -> bool:
@@ -225,8 +259,9 @@ class EngineProtocol(asyncio.Protocol):
     def _flush(transport: Any, pending: list[bytes]) -> None:
         if len(pending) == 1:
             transport.write(pending[0])
-        elif pending:
-            transport.write(b"".join(pending))
+            return
+        for chunk in coalesce(pending):
+            transport.write(chunk)
 
     def _engine_made(self) -> None:
         """Feed what arrived before the engine existed."""

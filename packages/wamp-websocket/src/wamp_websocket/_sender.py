@@ -2,8 +2,9 @@
 
 Frames are appended to a list of byte strings (header and payload apart, nothing copied) and
 joined once per ``data_to_send()``, so many messages sent in one loop iteration leave as one
-large write. Masking keys come from a pool filled by ``os.urandom`` (RFC 6455 10.3 asks for
-unpredictable keys) 1024 keys at a time.
+large write (several writes of at most :data:`JOIN_LIMIT` bytes when there is more, see
+:func:`coalesce`). Masking keys come from a pool filled by ``os.urandom`` (RFC 6455
+10.3 asks for unpredictable keys) 1024 keys at a time.
 """
 
 from __future__ import annotations
@@ -16,10 +17,43 @@ from wamp_websocket._speedups_api import apply_mask
 from wamp_websocket.compress import PerMessageDeflate
 from wamp_websocket.exceptions import InvalidStateError
 
-__all__ = ["FrameWriter", "PreparedMessage", "prepare_message"]
+__all__ = ["JOIN_LIMIT", "NO_COPY", "FrameWriter", "PreparedMessage", "coalesce", "prepare_message"]
 
 BytesLike = bytes | bytearray | memoryview
 _POOL = 4096
+JOIN_LIMIT = 100 * 1024
+"""The most bytes joined into one write: below the C library's threshold for fresh pages from
+the OS (128 KiB), whose cost (a page fault per 4 KiB, each time) is far more than the copy's."""
+NO_COPY = 16 * 1024
+"""When there is more than :data:`JOIN_LIMIT` to write, chunks this long are written as they
+are rather than copied."""
+
+
+def coalesce(chunks: list[bytes]) -> list[bytes]:
+    """``chunks`` as few writes as copying allows, in order: all of them joined when they
+    come to at most :data:`JOIN_LIMIT` bytes; else chunks of :data:`NO_COPY` bytes or more
+    alone (not copied) and the runs of smaller ones between them joined, up to
+    :data:`JOIN_LIMIT` bytes a piece."""
+    if len(chunks) < 2:
+        return chunks
+    if sum(map(len, chunks)) <= JOIN_LIMIT:
+        return [b"".join(chunks)]
+    out: list[bytes] = []
+    run: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        n = len(chunk)
+        if run and (n >= NO_COPY or size + n > JOIN_LIMIT):
+            out.append(run[0] if len(run) == 1 else b"".join(run))
+            run, size = [], 0
+        if n >= NO_COPY:
+            out.append(chunk)
+        else:
+            run.append(chunk)
+            size += n
+    if run:
+        out.append(run[0] if len(run) == 1 else b"".join(run))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +108,7 @@ class FrameWriter:
         if not out:
             return []
         self._out = []
-        return [out[0] if len(out) == 1 else b"".join(out)]
+        return coalesce(out)
 
     def _next_mask(self) -> bytes:
         at = self._pool_at
