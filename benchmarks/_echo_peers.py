@@ -35,6 +35,8 @@ __all__ = ["CLIENTS", "SERVERS", "Driver"]
 
 SERVERS = ("ours-asyncio", "ours-twisted", "autobahn-asyncio", "autobahn-twisted", "websockets")
 CLIENTS = ("lean", *SERVERS)
+FLOOR = "asyncio-floor"
+"""Not a WebSocket server: the cost of asyncio and the socket calls alone (see _serve_floor)."""
 _MODULES = {
     "ours-asyncio": "wamp_asyncio.websocket",
     "ours-twisted": "wamp_twisted.websocket",
@@ -172,8 +174,62 @@ def _ready_forever(port: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+class _Floor(asyncio.Protocol):
+    """Answers the upgrade request, then writes one precomputed echo frame for every masked
+    frame's worth of bytes received, without looking at them: what an asyncio echo server
+    costs with no WebSocket work at all (it takes the message size from the first frame)."""
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport, self.head, self.pending = transport, b"", 0
+        self.echo, self.length, self.upgraded = b"", 0, False
+
+    def data_received(self, data: bytes) -> None:
+        if not self.echo:
+            self.head += data
+            if not self.upgraded:
+                if b"\r\n\r\n" not in self.head:
+                    return
+                self.upgraded = True
+                self.head = self.head.partition(b"\r\n\r\n")[2]
+                self.transport.write(
+                    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    b"Connection: Upgrade\r\n"
+                    b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+            first = self.head
+            if len(first) < 10:
+                return
+            size = first[1] & 0x7F
+            if size == 126:
+                size = struct.unpack("!H", first[2:4])[0]
+            elif size == 127:
+                size = struct.unpack("!Q", first[2:10])[0]
+            masked, echo_length = _frame(b"x" * size, first[0] == 0x81)
+            self.length = len(masked)
+            self.echo = masked[:1] + bytes([masked[1] & 0x7F]) + \
+                masked[2:echo_length - size] + b"x" * size
+            data = first
+        self.pending += len(data)
+        count, self.pending = divmod(self.pending, self.length)
+        if count and len(self.echo) < 16384:
+            self.transport.write(self.echo * count)
+        else:  # large echoes: one write each, no copies
+            for _ in range(count):
+                self.transport.write(self.echo)
+
+
+def _serve_floor() -> None:
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(_Floor, "127.0.0.1", 0)
+        _ready_forever(server.sockets[0].getsockname()[1])
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
 def serve(name: str) -> None:
-    if name == "websockets":
+    if name == FLOOR:
+        _serve_floor()
+    elif name == "websockets":
         _serve_websockets()
     elif name.endswith("-twisted"):
         _serve_twisted_autobahn_api(name)

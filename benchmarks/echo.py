@@ -13,7 +13,9 @@ flight) and 100 in flight (each echo sends the next message).
 1. Servers: each echo server under the same neutral load generator ("lean": precomputed
    masked frames out, echo bytes counted in). Figures: messages per second, and the server's
    CPU microseconds per message (its process CPU time from ``/proc/<pid>/stat`` over the
-   window, divided by the echoes counted).
+   window, divided by the echoes counted). The row "asyncio-floor" is not a WebSocket
+   server: it writes a precomputed echo for every frame's worth of bytes without parsing
+   anything, so it shows what asyncio and the socket calls alone cost.
 2. Clients: each client against the same server (ours on asyncio). Figures: messages per
    second, and the client's CPU microseconds per message (``os.times`` in the client).
 
@@ -34,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _echo_peers import SERVERS
+from _echo_peers import FLOOR, SERVERS
 from _procs import Best, Child, command_line, load_note, print_grid
 from _util import environment
 
@@ -114,7 +116,7 @@ def _table(best: Best, table: str, names: Sequence[str], title: str, cpu_label: 
              f"us = {cpu_label} CPU microseconds per message; msg/s = echoes per second"]
     if "websockets" in names:
         for name in names:
-            if name == "websockets":
+            if name in ("websockets", FLOOR):
                 continue
             ratios = []
             for size, inflight in CASES:
@@ -162,7 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"server and load generator in separate processes; {args.rounds} round(s) of "
           f"{args.seconds:g} s windows; {'text' if args.text else 'binary'} messages; "
           f"logs in {log_dir}; {load_note()}")
-    servers = start("server", names, log_dir)
+    with_floor = [*names, FLOOR] if not only or FLOOR in only else names
+    servers = start("server", with_floor, log_dir)
     client_names = ["lean"] + ([] if args.no_clients else names)
     clients = start("client", client_names, log_dir)
     try:
@@ -171,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
         for child in [*clients.values(), *servers.values()]:
             child.stop()
     print(f"  done; {load_note()}")
-    shown = [n for n in names if n in servers]
+    shown = [n for n in with_floor if n in servers]
     _table(best, "server", shown,
            f"1. Echo servers under the same load generator  [{command_line()}]", "server")
     if not args.no_clients and FIXED_SERVER in servers:
