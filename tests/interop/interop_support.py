@@ -89,7 +89,25 @@ def authentication(auth: AuthSetup, method: str) -> dict[str, Any] | None:
                                   "authextra": {"channel_binding": "tls-unique"}}},
         "scram": {"scram": {"authid": auth.scram.authid, "password": auth.scram.password}},
     }
+    if method.endswith(WRONG):
+        return _wrong(auth, table[method[: -len(WRONG)]])
     return table[method]
+
+
+WRONG = "-wrong"  # an authentication method with a credential the router must refuse
+WRONG_AUTH = tuple(m + WRONG for m in ("ticket", "wampcra", "wampcra-salted", "cryptosign",
+                                       "scram"))
+OTHER_KEY = "5d" * 32  # an Ed25519 seed no router knows
+
+
+def _wrong(auth: AuthSetup, good: dict[str, Any] | None) -> dict[str, Any]:
+    (method, options), = (good or {}).items()
+    bad = dict(options)
+    for key, value in (("ticket", "not-the-ticket"), ("secret", "not-the-secret"),
+                       ("password", "not-the-password"), ("privkey", OTHER_KEY)):
+        if key in bad:
+            bad[key] = value
+    return {method: bad}
 
 
 @dataclass(frozen=True)
@@ -110,7 +128,8 @@ def scenario_for(case: Case, target: Target) -> dict[str, Any]:
         "name": case.name, "url": target.urls[case.transport], "serializer": case.serializer,
         "realm": "realm1", "authentication": authentication(target.auth, case.auth),
         "tls": {"trust_root": str(target.tls_ca), "hostname": "localhost"} if secure else None,
-        "prefix": f"com.interop.{uri_part}", "steps": list(scenario.STEPS),
+        "prefix": f"com.interop.{uri_part}",
+        "steps": [] if case.auth.endswith(WRONG) else list(scenario.STEPS),
     }
 
 
@@ -288,3 +307,12 @@ def check(case: Case, target: Target, result: dict[str, Any], output: str,
     topic = result["steps"]["pubsub"]["topic"]
     assert topic is None or topic.endswith(".topic"), where
     assert result["left"] == "wamp.close.normal", where
+
+
+def check_refused(case: Case, result: dict[str, Any], output: str) -> None:
+    """Assert that the router refused ``case``'s wrong credential: ABORT
+    ``wamp.error.not_authorized``, no session, the client done (no retrying)."""
+    where = f"{case}\n--- client output tail ---\n{output}"
+    assert result["joined"] is None, where
+    assert result["left"] == "wamp.error.not_authorized", where
+    assert "wamp.error.not_authorized" in (result["error"] or ""), where

@@ -22,10 +22,12 @@ from interop_support import (
     AUTH_METHODS,
     OUR_FRAMEWORKS,
     TLS_AUTH,
+    WRONG_AUTH,
     Batches,
     Case,
     cases,
     check,
+    check_refused,
 )
 from our_router import OurRouters
 from peers import venvs
@@ -61,6 +63,15 @@ def test_autobahn_against_ours(case: Case, our_routers: OurRouters, batches: Bat
                                autobahn_venv: venvs.Venv) -> None:
     result, output, target = run(case, our_routers, batches, autobahn_venv)
     check(case, target, result, output)
+
+
+@pytest.mark.parametrize("case", [c for fl in FLAVOURS for fw in OUR_FRAMEWORKS
+                                  for c in cases(f"autobahn-{fl}", f"ours-{fw}", ("ws", "rs"),
+                                                 ("json",), WRONG_AUTH)], ids=str)
+def test_autobahn_refused_by_ours(case: Case, our_routers: OurRouters, batches: Batches,
+                                  autobahn_venv: venvs.Venv) -> None:
+    result, output, _ = run(case, our_routers, batches, autobahn_venv)
+    check_refused(case, result, output)
 
 
 @pytest.mark.xfail(strict=True, reason=(

@@ -21,11 +21,13 @@ from interop_support import (
     CLIENTS,
     OUR_FRAMEWORKS,
     TLS_AUTH,
+    WRONG_AUTH,
     Batches,
     Case,
     Target,
     cases,
     check,
+    check_refused,
 )
 
 pytestmark = pytest.mark.interop
@@ -77,3 +79,10 @@ def test_ours_ubjson_against_crossbar_26(case: Case, crossbar_26: Target,
                                          batches: Batches) -> None:
     result, output = batches.result(case, crossbar_26, ours(framework(case)))
     check(case, crossbar_26, result, output)
+
+
+@pytest.mark.parametrize("case", [c for fw in OUR_FRAMEWORKS for c in cases(
+    f"ours-{fw}", "crossbar-26.10", ("ws", "rs"), ("json",), WRONG_AUTH)], ids=str)
+def test_ours_refused_by_crossbar(case: Case, crossbar_26: Target, batches: Batches) -> None:
+    result, output = batches.result(case, crossbar_26, ours(framework(case)))
+    check_refused(case, result, output)

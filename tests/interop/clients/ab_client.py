@@ -108,7 +108,8 @@ async def run_one(flavour: str, kit: Any, sc: dict[str, Any]) -> dict[str, Any]:
                                "the connection")
         details = await kit.wait(session.joined, 30, "WELCOME")
         if details is None:
-            raise RuntimeError(f"did not join: {await kit.wait(session.left, 5, 'the end')}")
+            out["left"] = await kit.wait(session.left, 5, "the end")
+            raise RuntimeError(f"did not join: {out['left']}")
         out["joined"] = scenario.session_details(details)
         out["steps"] = await scenario.run(session, kit, Lib, sc["prefix"], sc["steps"])
         session.leave()
