@@ -101,7 +101,7 @@ async def with_twisted(rs_url: str) -> None:
     import importlib.util
     from pathlib import Path
 
-    if importlib.util.find_spec("wamp_twisted") is None:
+    if importlib.util.find_spec("wamp_twisted.component") is None:
         say("twisted", "skipped (wamp-twisted is not installed)")
         return
     script = Path(__file__).with_name("demo_twisted.py")

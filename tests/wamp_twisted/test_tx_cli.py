@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-needs_asyncio = pytest.mark.skipif(importlib.util.find_spec("wamp_asyncio") is None,
+needs_asyncio = pytest.mark.skipif(importlib.util.find_spec("wamp_asyncio.component") is None,
                                    reason="wamp-asyncio is not installed here")
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
