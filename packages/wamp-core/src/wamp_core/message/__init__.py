@@ -112,6 +112,7 @@ MESSAGE_CLASSES: dict[int, type[Message]] = {
 """Message type code -> message class, for every message of both profiles."""
 
 _TYPES_TEXT = ", ".join(str(t) for t in sorted(MESSAGE_CLASSES))
+_PARSERS = {code: cls.parse for code, cls in MESSAGE_CLASSES.items()}
 
 
 def parse(wmsg: Any) -> Message:
@@ -123,9 +124,9 @@ def parse(wmsg: Any) -> Message:
     if type(wmsg) is not list or not wmsg:
         raise ProtocolError(f"invalid WAMP message {show(wmsg)} (expected a non-empty list)")
     code = wmsg[0]
-    cls = MESSAGE_CLASSES.get(code) if type(code) is int else None
-    if cls is None:
+    parser = _PARSERS.get(code) if type(code) is int else None
+    if parser is None:
         raise ProtocolError(
             f"invalid WAMP message type {show(code)} (expected one of {_TYPES_TEXT})"
         )
-    return cls.parse(wmsg)
+    return parser(wmsg)

@@ -1,17 +1,20 @@
-"""The message base class and the helpers every message module shares.
+"""The message base classes.
 
 A message class declares:
 
 - ``MESSAGE_TYPE`` (the wire code) and ``__slots__`` named like Autobahn's
-  attributes (plain slots, no properties: attribute access stays cheap);
-- ``_KEYS``: ``(attribute, wire key)`` pairs of its Options/Details dict, used
-  by ``marshal()`` (attributes that are ``None`` are left out) and, reversed,
-  by ``parse()`` (``_WIRE``: wire key -> constructor keyword);
-- ``__init__`` with Autobahn's signature that validates every argument and
-  raises :class:`~wamp_core.exception.ProtocolError` on misuse;
-- ``parse(wmsg)`` that checks the shape of the list and hands the elements to
-  the constructor, so a message is validated once, by the same code, whether it
-  comes from the wire or from the application.
+  attributes (plain slots, no properties: attribute access stays cheap), with
+  their types as class annotations;
+- its wire form as tables (``_HEAD``, ``_DICT``, ``_KEYS``, ``_DEFAULTS``,
+  ``_PAYLOAD``; see :mod:`._table`), from which ``parse()``, ``marshal()``,
+  ``_options()`` and ``_init()`` are built when the class is created;
+- ``__init__`` with Autobahn's signature, which validates every argument (in
+  most classes by calling ``_init``) and raises
+  :class:`~wamp_core.exception.ProtocolError` on misuse.
+
+``parse(wmsg)`` validates exactly as the constructor does: its fast path takes
+only what it can vouch for, and hands everything else to ``_parse_slow``, which
+reads the list with the helpers of :mod:`._wire` and calls the constructor.
 
 Options/Details keys the class does not know are ignored (the spec says so),
 except implementation-specific ones (``x_...``, ``_...``): those are kept in
@@ -25,56 +28,10 @@ import textwrap
 from pprint import pformat
 from typing import Any, ClassVar
 
-from wamp_core.message._check import check_dict, fail
+from wamp_core.message._table import DictMarker, Field, Key, install
+from wamp_core.message._wire import check_head, read_details, read_payload
 
-__all__ = [
-    "PPT_KEYS",
-    "Message",
-    "check_app_payload",
-    "check_head",
-    "marshal_payload",
-    "read_details",
-    "read_payload",
-]
-
-# Payload passthru mode: attribute (Autobahn's name) <-> wire key (spec).
-PPT_KEYS: tuple[tuple[str, str], ...] = (
-    ("enc_algo", "ppt_scheme"),
-    ("enc_serializer", "ppt_serializer"),
-    ("enc_cipher", "ppt_cipher"),
-    ("enc_key", "ppt_keyid"),
-)
-# Wire keys of Autobahn's earlier E2E form (payload as a bare binary element).
-_PPT_WIRE_IN: dict[str, str] = {
-    "ppt_scheme": "enc_algo",
-    "ppt_serializer": "enc_serializer",
-    "ppt_cipher": "enc_cipher",
-    "ppt_keyid": "enc_key",
-    "enc_algo": "enc_algo",
-    "enc_serializer": "enc_serializer",
-    "enc_key": "enc_key",
-}
-
-_CUSTOM_PREFIXES = ("x_", "_")
-
-
-def _options_function(keys: tuple[tuple[str, str], ...], has_custom: bool) -> Any:
-    """Build the ``_options`` method of a class from its ``(attribute, wire key)`` table.
-
-    The generated code tests each attribute once, as hand-written code would
-    (the way ``dataclasses`` builds ``__init__``); it is the hot part of
-    ``marshal()``. Custom attributes go first, set attributes override them.
-    """
-    lines = ["def _options(self):"]
-    lines.append("    out = {**self.custom} if self.custom else {}" if has_custom
-                 else "    out = {}")
-    for attr, key in keys:
-        lines.append(f"    v = self.{attr}")
-        lines.append(f"    if v is not None: out[{key!r}] = v")
-    lines.append("    return out")
-    namespace: dict[str, Any] = {}
-    exec("\n".join(lines), namespace)  # source built from class constants only
-    return namespace["_options"]
+__all__ = ["Message", "PayloadMessage"]
 
 
 class Message:
@@ -84,45 +41,74 @@ class Message:
     """The WAMP message type code."""
 
     _NAME: ClassVar[str] = "MESSAGE"
-    _KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    _HEAD: ClassVar[tuple[Field | DictMarker, ...]] = ()
+    _DICT: ClassVar[str] = "Options"
+    _KEYS: ClassVar[tuple[Key, ...]] = ()
+    _DEFAULTS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    _PAYLOAD: ClassVar[bool] = False
+    # Derived by _table.install():
     _WIRE: ClassVar[dict[str, str]] = {}
+    _TABLE: ClassVar[dict[str, Any]] = {}
+    _CUSTOM: ClassVar[bool] = False
+    _LO: ClassVar[int] = 1
+    _HI: ClassVar[int] = 1
     _FIELDS: ClassVar[tuple[str, ...]] = ()
-    _PASSTHRU: ClassVar[bool] = False
+    _SOURCE: ClassVar[str] = ""
 
     __slots__ = ("_serialized",)
-    _serialized: dict[Any, bytes]
+    _serialized: dict[Any, bytes] | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "MESSAGE_TYPE" not in cls.__dict__:
+            return  # a base class shared by several messages
         cls._NAME = cls.__name__.upper()
-        keys = cls._KEYS
-        for attr, _ in keys:
-            if attr not in cls.__slots__:
-                raise TypeError(f"{cls.__name__}._KEYS names {attr!r}, which is not a slot")
-        cls._options = _options_function(  # type: ignore[method-assign]
-            keys, "custom" in cls.__slots__)
-        wire = {k: a for a, k in keys}
-        if cls._PASSTHRU:
-            wire.update(_PPT_WIRE_IN)
-        cls._WIRE = wire
         params = inspect.signature(cls.__init__).parameters
         cls._FIELDS = tuple(p for p in params if p != "self")
+        install(cls)
 
     @classmethod
     def parse(cls, wmsg: list[Any]) -> Message:
-        """Parse and validate a message list as deserialized from the wire."""
-        raise NotImplementedError
+        """Parse and validate a message list as deserialized from the wire.
+
+        Most classes get a generated fast path in front of the general parser.
+        """
+        return cls._parse_slow(wmsg)
+
+    @classmethod
+    def _parse_slow(cls, wmsg: list[Any]) -> Message:
+        """The general parser: read the list by the tables, validate in the constructor."""
+        name = cls._NAME
+        check_head(wmsg, cls.MESSAGE_TYPE, name, cls._LO, cls._HI)
+        values: list[Any] = []
+        kw: dict[str, Any] = {}
+        custom: dict[str, Any] | None = None
+        has_dict = False
+        for i, element in enumerate(cls._HEAD, 1):
+            if isinstance(element, Field):
+                values.append(wmsg[i])
+            elif i < len(wmsg):
+                kw, custom = read_details(wmsg[i], name, f"{cls._DICT}|dict", cls._WIRE)
+                has_dict = True
+        if cls._PAYLOAD:
+            values.extend(read_payload(wmsg, len(cls._HEAD) + 1, name, "enc_algo" in kw))
+        for attr, default in cls._DEFAULTS:
+            kw.setdefault(attr, default)  # as Autobahn reports them
+        if has_dict and cls._CUSTOM:
+            kw["custom"] = custom
+        return cls(*values, **kw)
 
     def marshal(self) -> list[Any]:
         """The message as a list, ready for a serializer."""
         raise NotImplementedError
 
     def _options(self) -> dict[str, Any]:
-        """The Options/Details dict (custom attributes, then the attributes that are set).
-
-        Each subclass gets its own, generated from ``_KEYS`` by ``__init_subclass__``.
-        """
+        """The Options/Details dict (custom attributes, then the attributes that are set)."""
         return {}
+
+    def _init(self, *values: Any) -> None:
+        """Validate and store the constructor's arguments (built from the tables)."""
+        raise NotImplementedError
 
     def serialize(self, serializer: Any) -> bytes:
         """Serialize with ``serializer`` (has ``serialize(obj) -> bytes``), cached per serializer.
@@ -130,8 +116,8 @@ class Message:
         A router sending one message to many peers serializes it once per
         serializer. Call :meth:`uncache` after changing the message.
         """
-        # getattr, not try/except: raising AttributeError for every fresh message
-        # (the slot is set lazily) cost more than encoding it.
+        # Constructors and parse() set the slot to None; messages built without
+        # them may lack it, and getattr's default is cheaper than try/except there.
         cache: dict[Any, bytes] | None = getattr(self, "_serialized", None)
         if cache is None:
             data: bytes = serializer.serialize(self.marshal())
@@ -144,7 +130,7 @@ class Message:
 
     def uncache(self) -> None:
         """Forget the cached serializations."""
-        self._serialized = {}
+        self._serialized = None
 
     def _eq_key(self) -> list[Any]:
         return [list(x) if type(x) is tuple else x for x in self.marshal()]
@@ -175,121 +161,23 @@ class Message:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-def check_head(wmsg: Any, mtype: int, msg: str, lo: int, hi: int) -> None:
-    """Check that ``wmsg`` is a list of ``lo`` to ``hi`` elements starting with ``mtype``."""
-    if type(wmsg) is not list:
-        fail(msg, "message", wmsg, "a list")
-    n = len(wmsg)
-    if n < lo or n > hi:
-        fail(msg, "message length", n, f"{lo} elements" if lo == hi else f"{lo} to {hi} elements")
-    head = wmsg[0]
-    if type(head) is not int or head != mtype:
-        fail(msg, "MessageType", head, str(mtype))
+class PayloadMessage(Message):
+    """Base class of the messages with an application payload and Options/Details.
 
-
-def read_details(
-    d: Any, msg: str, field: str, wire: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Map an Options/Details dict from the wire to constructor keywords.
-
-    Returns ``(keywords, custom)``: known keys renamed to their keyword, custom
-    (``x_``/``_``) keys kept apart, unknown keys dropped. Values are checked by
-    the constructor.
+    The payload is ``args`` and ``kwargs``, or in payload passthru mode the
+    binary ``payload`` with ``enc_algo`` (``ppt_scheme``), ``enc_serializer``,
+    ``enc_key`` (``ppt_keyid``) and ``enc_cipher``.
     """
-    if type(d) is not dict:
-        fail(msg, field, d, "a dict")
-    if not d:
-        return {}, None
-    kw: dict[str, Any] = {}
-    custom: dict[str, Any] | None = None
-    for k, v in d.items():
-        if type(k) is not str:
-            fail(msg, f"key in {field}", k, "a string")
-        name = wire.get(k)
-        if name is not None:
-            kw[name] = v
-        elif k.startswith(_CUSTOM_PREFIXES):
-            if custom is None:
-                custom = {}
-            custom[k] = v
-    return kw, custom
 
+    __slots__ = ()
+    _PAYLOAD = True
 
-def read_payload(
-    wmsg: list[Any], i: int, msg: str, passthru: bool
-) -> tuple[Any, Any, Any]:
-    """``(args, kwargs, payload)`` from the elements at ``i`` and ``i + 1``.
-
-    In payload passthru mode (``passthru``: the options carry ``ppt_scheme``)
-    the payload is the single binary item of ``Arguments|list`` (the spec) or
-    a bare binary element (Autobahn's earlier form).
-    """
-    n = len(wmsg)
-    if n == i:
-        return None, None, None
-    args = wmsg[i]
-    if passthru:
-        if n == i + 1 and type(args) is bytes:
-            return None, None, args
-        if (
-            type(args) is list
-            and len(args) == 1
-            and type(args[0]) is bytes
-            and (n == i + 1 or wmsg[i + 1] == {})
-        ):
-            return None, None, args[0]
-        fail(msg, "Arguments|list", args, "one binary item in payload passthru mode")
-    if type(args) is not list:
-        fail(msg, "Arguments|list", args, "a list")
-    if n == i + 1:
-        return args, None, None
-    return args, wmsg[i + 1], None
-
-
-def check_app_payload(
-    msg: str,
-    args: Any,
-    kwargs: Any,
-    payload: Any,
-    enc_algo: Any,
-    enc_key: Any,
-    enc_serializer: Any,
-    enc_cipher: Any,
-) -> None:
-    """Check the application payload and the payload passthru attributes."""
-    if args is not None and type(args) is not list and type(args) is not tuple:
-        fail(msg, "Arguments|list", args, "a list or a tuple")
-    if kwargs is not None:
-        check_dict(kwargs, msg, "ArgumentsKw|dict")
-    if payload is None and enc_algo is None and enc_key is None and enc_serializer is None \
-            and enc_cipher is None:
-        return
-    if type(enc_algo) is not str or not enc_algo:
-        fail(msg, "enc_algo (ppt_scheme)", enc_algo, "a non-empty string in payload passthru mode")
-    if type(payload) is not bytes:
-        fail(msg, "payload", payload, "bytes in payload passthru mode")
-    if args is not None or kwargs is not None:
-        fail(msg, "Arguments|list", args, "no args or kwargs next to a passthru payload")
-    if enc_serializer is not None and (type(enc_serializer) is not str or not enc_serializer):
-        fail(msg, "enc_serializer (ppt_serializer)", enc_serializer, "a non-empty string")
-    for name, value, key in (("enc_key", enc_key, "ppt_keyid"),
-                             ("enc_cipher", enc_cipher, "ppt_cipher")):
-        if value is not None and type(value) is not str:
-            fail(msg, f"{name} ({key})", value, "a string")
-
-
-def marshal_payload(out: list[Any], options: dict[str, Any], m: Any) -> list[Any]:
-    """Append the payload elements of ``m`` to ``out`` (and passthru keys to ``options``)."""
-    payload = m.payload
-    if payload is not None:
-        for attr, key in PPT_KEYS:
-            value = getattr(m, attr)
-            if value is not None:
-                options[key] = value
-        out.append([payload])
-    elif m.kwargs:
-        out.append(m.args or [])
-        out.append(m.kwargs)
-    elif m.args:
-        out.append(m.args)
-    return out
+    args: list[Any] | tuple[Any, ...] | None
+    kwargs: dict[str, Any] | None
+    payload: bytes | None
+    enc_algo: str | None
+    enc_key: str | None
+    enc_serializer: str | None
+    enc_cipher: str | None
+    forward_for: list[dict[str, Any]] | None
+    custom: dict[str, Any] | None

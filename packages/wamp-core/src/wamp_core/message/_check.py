@@ -14,7 +14,14 @@ from collections.abc import Collection, Mapping
 from typing import Any, NoReturn
 
 from wamp_core.exception import ProtocolError
-from wamp_core.uri import MATCH_EXACT, MATCH_PREFIX, MATCH_WILDCARD, _valid, is_valid_pattern
+from wamp_core.uri import (
+    MATCH_EXACT,
+    MATCH_POLICIES,
+    MATCH_PREFIX,
+    MATCH_WILDCARD,
+    _valid,
+    is_valid_pattern,
+)
 from wamp_core.util import ID_MAX
 
 __all__ = [
@@ -26,6 +33,7 @@ __all__ = [
     "check_id",
     "check_id0",
     "check_id_list",
+    "check_match",
     "check_nonneg_int",
     "check_number",
     "check_pos_int",
@@ -106,6 +114,11 @@ def check_choice(v: Any, msg: str, field: str, choices: Collection[str]) -> str:
     if type(v) is not str or v not in choices:
         fail(msg, field, v, "one of " + ", ".join(sorted(choices)))
     return v
+
+
+def check_match(v: Any, msg: str, field: str) -> str:
+    """A ``match`` policy: exact, prefix or wildcard."""
+    return check_choice(v, msg, field, MATCH_POLICIES)
 
 
 def check_dict(v: Any, msg: str, field: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wamp_core.message._base import Message, check_head, read_details
+from wamp_core.message._base import Message
 from wamp_core.message._check import (
     check_bool,
     check_choice,
@@ -12,11 +12,13 @@ from wamp_core.message._check import (
     check_forward_for,
     check_id,
     check_id0,
+    check_match,
     check_pos_int,
     check_uri,
     check_uri_pattern,
 )
-from wamp_core.uri import MATCH_EXACT, MATCH_POLICIES, MATCH_PREFIX, MATCH_WILDCARD
+from wamp_core.message._table import OPTIONAL_OPTIONS, OPTIONS, Field, Key, slots
+from wamp_core.uri import MATCH_EXACT, MATCH_PREFIX, MATCH_WILDCARD
 
 __all__ = ["Register", "Registered", "Unregister", "Unregistered"]
 
@@ -29,6 +31,13 @@ INVOKE_POLICIES = frozenset(
     (INVOKE_SINGLE, INVOKE_FIRST, INVOKE_LAST, INVOKE_ROUNDROBIN, INVOKE_RANDOM)
 )
 
+_REQUEST = Field("request", check_id, "Request|id")
+_FORWARD_FOR = Key("forward_for", check_forward_for)
+
+
+def _invoke_policy(v: Any, msg: str, field: str) -> str:
+    return check_choice(v, msg, field, INVOKE_POLICIES)
+
 
 class Register(Message):
     """``REGISTER``: a callee registers a procedure (or a procedure pattern).
@@ -38,6 +47,7 @@ class Register(Message):
     ``disclose_caller``, ``forward_for``.
     """
 
+    # [REGISTER, Request|id, Options|dict, Procedure|uri]
     MESSAGE_TYPE = 64
     MATCH_EXACT = MATCH_EXACT
     MATCH_PREFIX = MATCH_PREFIX
@@ -47,25 +57,28 @@ class Register(Message):
     INVOKE_LAST = INVOKE_LAST
     INVOKE_ROUNDROBIN = INVOKE_ROUNDROBIN
     INVOKE_RANDOM = INVOKE_RANDOM
+    _HEAD = (_REQUEST, OPTIONS, Field("procedure", check_uri, "Procedure|uri"))
     _KEYS = (
-        ("match", "match"),
-        ("invoke", "invoke"),
-        ("concurrency", "concurrency"),
-        ("force_reregister", "force_reregister"),
-        ("disclose_caller", "disclose_caller"),
-        ("forward_for", "forward_for"),
+        Key("match", check_match),
+        Key("invoke", _invoke_policy),
+        Key("concurrency", check_pos_int),
+        Key("force_reregister", check_bool),
+        Key("disclose_caller", check_bool),
+        _FORWARD_FOR,
     )
-    __slots__ = (
-        "concurrency",
-        "custom",
-        "disclose_caller",
-        "force_reregister",
-        "forward_for",
-        "invoke",
-        "match",
-        "procedure",
-        "request",
-    )
+    # Reported by parse() as Autobahn does, not sent.
+    _DEFAULTS = (("match", MATCH_EXACT), ("invoke", INVOKE_SINGLE))
+    __slots__ = slots(_HEAD, _KEYS, custom=True)
+
+    request: int
+    procedure: str
+    match: str | None
+    invoke: str | None
+    concurrency: int | None
+    force_reregister: bool | None
+    disclose_caller: bool | None
+    forward_for: list[dict[str, Any]] | None
+    custom: dict[str, Any] | None
 
     def __init__(
         self,
@@ -80,13 +93,13 @@ class Register(Message):
         disclose_caller: bool | None = None,
         custom: dict[str, Any] | None = None,
     ) -> None:
+        # Not _init(): the procedure is checked against the match policy, after it.
         m = "REGISTER"
+        self._serialized = None
         self.request = check_id(request, m, "Request|id")
-        self.match = match if match is None else check_choice(match, m, "Options.match",
-                                                              MATCH_POLICIES)
+        self.match = match if match is None else check_match(match, m, "Options.match")
         self.procedure = check_uri_pattern(procedure, m, "Procedure|uri", match)
-        self.invoke = invoke if invoke is None else check_choice(invoke, m, "Options.invoke",
-                                                                 INVOKE_POLICIES)
+        self.invoke = invoke if invoke is None else _invoke_policy(invoke, m, "Options.invoke")
         self.concurrency = (concurrency if concurrency is None
                             else check_pos_int(concurrency, m, "Options.concurrency"))
         self.force_reregister = (
@@ -98,42 +111,21 @@ class Register(Message):
                             else check_forward_for(forward_for, m, "Options.forward_for"))
         self.custom = custom if custom is None else check_custom(custom, m, "Options")
 
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Register:
-        # [REGISTER, Request|id, Options|dict, Procedure|uri]
-        check_head(wmsg, 64, "REGISTER", 4, 4)
-        kw, custom = read_details(wmsg[2], "REGISTER", "Options|dict", cls._WIRE)
-        kw.setdefault("match", MATCH_EXACT)  # the defaults, as Autobahn reports them
-        kw.setdefault("invoke", INVOKE_SINGLE)
-        return cls(wmsg[1], wmsg[3], custom=custom, **kw)
-
-    def marshal(self) -> list[Any]:
-        options = self._options()
-        if self.match == MATCH_EXACT:
-            del options["match"]  # defaults are not sent
-        if self.invoke == INVOKE_SINGLE:
-            del options["invoke"]
-        return [64, self.request, options, self.procedure]
-
 
 class Registered(Message):
     """``REGISTERED``: the dealer acknowledges a registration."""
 
+    # [REGISTERED, REGISTER.Request|id, Registration|id]
     MESSAGE_TYPE = 65
-    __slots__ = ("registration", "request")
+    _HEAD = (Field("request", check_id, "REGISTER.Request|id"),
+             Field("registration", check_id, "Registration|id"))
+    __slots__ = slots(_HEAD, ())
+
+    request: int
+    registration: int
 
     def __init__(self, request: int, registration: int) -> None:
-        self.request = check_id(request, "REGISTERED", "REGISTER.Request|id")
-        self.registration = check_id(registration, "REGISTERED", "Registration|id")
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Registered:
-        # [REGISTERED, REGISTER.Request|id, Registration|id]
-        check_head(wmsg, 65, "REGISTERED", 3, 3)
-        return cls(wmsg[1], wmsg[2])
-
-    def marshal(self) -> list[Any]:
-        return [65, self.request, self.registration]
+        self._init(request, registration)
 
 
 class Unregister(Message):
@@ -143,9 +135,18 @@ class Unregister(Message):
     (Autobahn's router-to-router extension).
     """
 
+    # [UNREGISTER, Request|id, REGISTERED.Registration|id]
+    # [UNREGISTER, Request|id, REGISTERED.Registration|id, Options|dict]  (Autobahn)
     MESSAGE_TYPE = 66
-    _KEYS = (("forward_for", "forward_for"),)
-    __slots__ = ("custom", "forward_for", "registration", "request")
+    _HEAD = (_REQUEST, Field("registration", check_id, "REGISTERED.Registration|id"),
+             OPTIONAL_OPTIONS)
+    _KEYS = (_FORWARD_FOR,)
+    __slots__ = slots(_HEAD, _KEYS, custom=True)
+
+    request: int
+    registration: int
+    forward_for: list[dict[str, Any]] | None
+    custom: dict[str, Any] | None
 
     def __init__(
         self,
@@ -155,28 +156,7 @@ class Unregister(Message):
         *,
         custom: dict[str, Any] | None = None,
     ) -> None:
-        m = "UNREGISTER"
-        self.request = check_id(request, m, "Request|id")
-        self.registration = check_id(registration, m, "REGISTERED.Registration|id")
-        self.forward_for = (forward_for if forward_for is None
-                            else check_forward_for(forward_for, m, "Options.forward_for"))
-        self.custom = custom if custom is None else check_custom(custom, m, "Options")
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Unregister:
-        # [UNREGISTER, Request|id, REGISTERED.Registration|id]
-        # [UNREGISTER, Request|id, REGISTERED.Registration|id, Options|dict]  (Autobahn)
-        check_head(wmsg, 66, "UNREGISTER", 3, 4)
-        if len(wmsg) == 3:
-            return cls(wmsg[1], wmsg[2])
-        kw, custom = read_details(wmsg[3], "UNREGISTER", "Options|dict", cls._WIRE)
-        return cls(wmsg[1], wmsg[2], custom=custom, **kw)
-
-    def marshal(self) -> list[Any]:
-        options = self._options()
-        if options:
-            return [66, self.request, self.registration, options]
-        return [66, self.request, self.registration]
+        self._init(request, registration, forward_for, custom)
 
 
 class Unregistered(Message):
@@ -186,33 +166,22 @@ class Unregistered(Message):
     ``registration`` and the ``reason``.
     """
 
+    # [UNREGISTERED, UNREGISTER.Request|id]
+    # [UNREGISTERED, UNREGISTER.Request|id, Details|dict]  (revocation: Request 0)
     MESSAGE_TYPE = 67
-    _KEYS = (("registration", "registration"), ("reason", "reason"))
-    __slots__ = ("reason", "registration", "request")
+    # A revocation (request 0) must name the registration: that takes the constructor.
+    _HEAD = (Field("request", check_id0, "UNREGISTER.Request|id", fast=check_id), OPTIONAL_OPTIONS)
+    _DICT = "Details"
+    _KEYS = (Key("registration", check_id), Key("reason", check_uri))
+    __slots__ = slots(_HEAD, _KEYS)
+
+    request: int
+    registration: int | None
+    reason: str | None
 
     def __init__(
         self, request: int, registration: int | None = None, reason: str | None = None
     ) -> None:
-        m = "UNREGISTERED"
-        self.request = check_id0(request, m, "UNREGISTER.Request|id")
-        self.registration = (registration if registration is None
-                             else check_id(registration, m, "Details.registration"))
-        self.reason = reason if reason is None else check_uri(reason, m, "Details.reason")
-        if request == 0 and registration is None:
-            check_id(registration, m, "Details.registration")  # a revocation names it
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Unregistered:
-        # [UNREGISTERED, UNREGISTER.Request|id]
-        # [UNREGISTERED, UNREGISTER.Request|id, Details|dict]  (revocation: Request 0)
-        check_head(wmsg, 67, "UNREGISTERED", 2, 3)
-        if len(wmsg) == 2:
-            return cls(wmsg[1])
-        kw, _ = read_details(wmsg[2], "UNREGISTERED", "Details|dict", cls._WIRE)
-        return cls(wmsg[1], **kw)
-
-    def marshal(self) -> list[Any]:
-        details = self._options()
-        if details:
-            return [67, self.request, details]
-        return [67, self.request]
+        self._init(request, registration, reason)
+        if request == 0 and registration is None:  # a revocation names the registration
+            check_id(registration, "UNREGISTERED", "Details.registration")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wamp_core.message._base import Message, check_head, read_details
+from wamp_core.message._base import Message
 from wamp_core.message._check import (
     check_bool,
     check_custom,
@@ -17,6 +17,8 @@ from wamp_core.message._check import (
     fail,
     roles_from_user,
 )
+from wamp_core.message._table import OPTIONS, Field, Key, slots
+from wamp_core.message._wire import check_head, read_details
 
 __all__ = ["Abort", "Authenticate", "Challenge", "Goodbye", "Hello", "Welcome"]
 
@@ -36,16 +38,18 @@ class Hello(Message):
     stored as dicts.
     """
 
+    # [HELLO, Realm|uri, Details|dict]
     MESSAGE_TYPE = 1
+    _DICT = "Details"
     _KEYS = (
-        ("agent", "agent"),
-        ("authmethods", "authmethods"),
-        ("authid", "authid"),
-        ("authrole", "authrole"),
-        ("authextra", "authextra"),
-        ("resumable", "resumable"),
-        ("resume_session", "resume-session"),
-        ("resume_token", "resume-token"),
+        Key("agent", check_str),
+        Key("authmethods", check_str_list),
+        Key("authid", check_str),
+        Key("authrole", check_str),
+        Key("authextra", check_dict),
+        Key("resumable", check_bool),
+        Key("resume_session", check_id, "resume-session"),
+        Key("resume_token", check_str, "resume-token"),
     )
     __slots__ = (
         "agent",
@@ -77,6 +81,7 @@ class Hello(Message):
         custom: dict[str, Any] | None = None,
     ) -> None:
         m = "HELLO"
+        self._serialized = None
         self.realm = realm if realm is None else check_uri(realm, m, "Realm|uri")
         self.roles = roles_from_user(roles, m, "Details.roles", CLIENT_ROLES)
         self.authmethods = (authmethods if authmethods is None
@@ -99,7 +104,6 @@ class Hello(Message):
 
     @classmethod
     def parse(cls, wmsg: list[Any]) -> Hello:
-        # [HELLO, Realm|uri, Details|dict]
         check_head(wmsg, cls.MESSAGE_TYPE, "HELLO", 3, 3)
         kw, custom = read_details(wmsg[2], "HELLO", "Details|dict", cls._WIRE)
         roles = check_roles(wmsg[2].get("roles"), "HELLO", "Details.roles", CLIENT_ROLES)
@@ -118,18 +122,20 @@ class Welcome(Message):
     ``x_cb_node``, ``x_cb_worker``, ``x_cb_peer`` and ``x_cb_pid``.
     """
 
+    # [WELCOME, Session|id, Details|dict]
     MESSAGE_TYPE = 2
+    _DICT = "Details"
     _KEYS = (
-        ("realm", "realm"),
-        ("authid", "authid"),
-        ("authrole", "authrole"),
-        ("authmethod", "authmethod"),
-        ("authprovider", "authprovider"),
-        ("authextra", "authextra"),
-        ("resumed", "resumed"),
-        ("resumable", "resumable"),
-        ("resume_token", "resume_token"),
-        ("agent", "agent"),
+        Key("realm", check_uri),
+        Key("authid", check_str),
+        Key("authrole", check_str),
+        Key("authmethod", check_str),
+        Key("authprovider", check_str),
+        Key("authextra", check_dict),
+        Key("resumed", check_bool),
+        Key("resumable", check_bool),
+        Key("resume_token", check_str),
+        Key("agent", check_str),
     )
     __slots__ = (
         "agent",
@@ -165,6 +171,7 @@ class Welcome(Message):
         agent: str | None = None,
     ) -> None:
         m = "WELCOME"
+        self._serialized = None
         self.session = check_id(session, m, "Session|id")
         self.roles = roles_from_user(roles, m, "Details.roles", ROUTER_ROLES)
         self.realm = realm if realm is None else check_uri(realm, m, "Details.realm")
@@ -189,7 +196,6 @@ class Welcome(Message):
 
     @classmethod
     def parse(cls, wmsg: list[Any]) -> Welcome:
-        # [WELCOME, Session|id, Details|dict]
         check_head(wmsg, cls.MESSAGE_TYPE, "WELCOME", 3, 3)
         kw, custom = read_details(wmsg[2], "WELCOME", "Details|dict", cls._WIRE)
         roles = check_roles(wmsg[2].get("roles"), "WELCOME", "Details.roles", ROUTER_ROLES)
@@ -204,77 +210,75 @@ class Welcome(Message):
 class Abort(Message):
     """``ABORT``: a peer refuses or ends the opening of a session."""
 
+    # [ABORT, Details|dict, Reason|uri]
     MESSAGE_TYPE = 3
-    _KEYS = (("message", "message"),)
-    __slots__ = ("custom", "message", "reason")
+    _HEAD = (OPTIONS, Field("reason", check_uri, "Reason|uri"))
+    _DICT = "Details"
+    _KEYS = (Key("message", check_str),)
+    __slots__ = slots(_HEAD, _KEYS, custom=True)
+
+    reason: str
+    message: str | None
+    custom: dict[str, Any] | None
 
     def __init__(
         self, reason: str, message: str | None = None, *, custom: dict[str, Any] | None = None
     ) -> None:
-        self.reason = check_uri(reason, "ABORT", "Reason|uri")
-        self.message = message if message is None else check_str(message, "ABORT",
-                                                                 "Details.message")
-        self.custom = custom if custom is None else check_custom(custom, "ABORT", "Details")
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Abort:
-        # [ABORT, Details|dict, Reason|uri]
-        check_head(wmsg, cls.MESSAGE_TYPE, "ABORT", 3, 3)
-        kw, custom = read_details(wmsg[1], "ABORT", "Details|dict", cls._WIRE)
-        return cls(wmsg[2], custom=custom, **kw)
-
-    def marshal(self) -> list[Any]:
-        return [3, self._options(), self.reason]
+        self._init(reason, message, custom)
 
 
 class Challenge(Message):
     """``CHALLENGE``: the router asks the client to authenticate with ``method``."""
 
+    # [CHALLENGE, AuthMethod|string, Extra|dict]
     MESSAGE_TYPE = 4
-    __slots__ = ("extra", "method")
+    _HEAD = (Field("method", check_str, "AuthMethod|string"),
+             Field("extra", check_dict, "Extra|dict"))
+    __slots__ = slots(_HEAD, ())
+
+    method: str
+    extra: dict[str, Any]
 
     def __init__(self, method: str, extra: dict[str, Any] | None = None) -> None:
+        self._serialized = None
         self.method = check_str(method, "CHALLENGE", "AuthMethod|string")
         self.extra = {} if extra is None else check_dict(extra, "CHALLENGE", "Extra|dict")
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Challenge:
-        # [CHALLENGE, AuthMethod|string, Extra|dict]
-        check_head(wmsg, cls.MESSAGE_TYPE, "CHALLENGE", 3, 3)
-        return cls(wmsg[1], wmsg[2])
-
-    def marshal(self) -> list[Any]:
-        return [4, self.method, self.extra]
 
 
 class Authenticate(Message):
     """``AUTHENTICATE``: the client's answer to a CHALLENGE."""
 
+    # [AUTHENTICATE, Signature|string, Extra|dict]
     MESSAGE_TYPE = 5
-    __slots__ = ("extra", "signature")
+    _HEAD = (Field("signature", check_str, "Signature|string"),
+             Field("extra", check_dict, "Extra|dict"))
+    __slots__ = slots(_HEAD, ())
+
+    signature: str
+    extra: dict[str, Any]
 
     def __init__(self, signature: str, extra: dict[str, Any] | None = None) -> None:
+        self._serialized = None
         self.signature = check_str(signature, "AUTHENTICATE", "Signature|string")
         self.extra = {} if extra is None else check_dict(extra, "AUTHENTICATE", "Extra|dict")
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Authenticate:
-        # [AUTHENTICATE, Signature|string, Extra|dict]
-        check_head(wmsg, cls.MESSAGE_TYPE, "AUTHENTICATE", 3, 3)
-        return cls(wmsg[1], wmsg[2])
-
-    def marshal(self) -> list[Any]:
-        return [5, self.signature, self.extra]
 
 
 class Goodbye(Message):
     """``GOODBYE``: a peer closes the session; the other peer echoes it."""
 
+    # [GOODBYE, Details|dict, Reason|uri]
     MESSAGE_TYPE = 6
     DEFAULT_REASON = "wamp.close.normal"
     """The reason used when none is given (Autobahn's default)."""
-    _KEYS = (("message", "message"), ("resumable", "resumable"))
-    __slots__ = ("custom", "message", "reason", "resumable")
+    _HEAD = (OPTIONS, Field("reason", check_uri, "Reason|uri"))
+    _DICT = "Details"
+    _KEYS = (Key("message", check_str), Key("resumable", check_bool))
+    __slots__ = slots(_HEAD, _KEYS, custom=True)
+
+    reason: str
+    message: str | None
+    resumable: bool | None
+    custom: dict[str, Any] | None
 
     def __init__(
         self,
@@ -284,19 +288,4 @@ class Goodbye(Message):
         *,
         custom: dict[str, Any] | None = None,
     ) -> None:
-        m = "GOODBYE"
-        self.reason = check_uri(reason, m, "Reason|uri")
-        self.message = message if message is None else check_str(message, m, "Details.message")
-        self.resumable = (resumable if resumable is None
-                          else check_bool(resumable, m, "Details.resumable"))
-        self.custom = custom if custom is None else check_custom(custom, m, "Details")
-
-    @classmethod
-    def parse(cls, wmsg: list[Any]) -> Goodbye:
-        # [GOODBYE, Details|dict, Reason|uri]
-        check_head(wmsg, cls.MESSAGE_TYPE, "GOODBYE", 3, 3)
-        kw, custom = read_details(wmsg[1], "GOODBYE", "Details|dict", cls._WIRE)
-        return cls(wmsg[2], custom=custom, **kw)
-
-    def marshal(self) -> list[Any]:
-        return [6, self._options(), self.reason]
+        self._init(reason, message, resumable, custom)

@@ -1,0 +1,394 @@
+"""Message tables, and the methods built from them once per class.
+
+A message class describes its wire form in a few class attributes:
+
+- ``_HEAD``: the elements after the type code, in wire order: :class:`Field`
+  entries (attribute, check, the field as the spec names it) and
+  :data:`OPTIONS` (the Options/Details dict) or :data:`OPTIONAL_OPTIONS` (a
+  trailing dict that is left out when empty);
+- ``_DICT``: the dict's name, ``"Options"`` or ``"Details"``;
+- ``_KEYS``: the dict's entries, :class:`Key` (attribute, check, wire key), in
+  the order they are written and checked;
+- ``_DEFAULTS``: ``(attribute, value)`` pairs that ``parse()`` reports when the
+  key is absent and ``marshal()`` leaves out;
+- ``_PAYLOAD``: ``Arguments|list`` and ``ArgumentsKw|dict`` (or a passthru
+  payload) may follow.
+
+:func:`install` turns the tables into methods, compiled from source text once
+per class (as :mod:`dataclasses` builds ``__init__``), so the hot code is
+straight-line attribute access without loops over tables or keyword splats:
+
+- ``_init(self, <constructor parameters>)``: validates and stores every
+  attribute, in the order head fields, payload, keys, ``custom`` (the order
+  decides which fault a message with several reports). Constructors call it.
+- ``marshal()`` and ``_options()`` (the Options/Details dict alone).
+- ``parse(wmsg)``: a fast path that only accepts. It checks the shape with
+  inline tests, builds the object with ``object.__new__`` and stores the slots
+  directly, and hands anything it is not sure of (a failed check, payload
+  passthru keys, a URI not yet in the cache of valid URIs) to the general
+  parser ``_parse_slow``, which finds and reports the fault. So both paths
+  accept the same messages, build the same objects and raise the same errors
+  (``tests/wamp_core/test_message_fastpath.py`` compares them).
+
+The generated source is kept in ``cls._SOURCE`` and registered with
+:mod:`linecache`, so tracebacks show it.
+"""
+
+from __future__ import annotations
+
+import linecache
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from wamp_core.exception import ProtocolError
+from wamp_core.message._check import (
+    _known_uris,
+    check_custom,
+    check_id,
+    check_id0,
+    check_str,
+    check_uri,
+)
+from wamp_core.message._wire import (
+    CUSTOM_PREFIXES,
+    PAYLOAD_ATTRS,
+    PPT_WIRE_IN,
+    check_app_payload,
+    marshal_payload,
+)
+from wamp_core.util import ID_MAX
+
+__all__ = [
+    "OPTIONAL_OPTIONS",
+    "OPTIONS",
+    "Check",
+    "DictMarker",
+    "Field",
+    "Key",
+    "install",
+    "read_options",
+    "slots",
+]
+
+Check = Callable[[Any, str, str], Any]
+"""A field check: ``check(value, message name, field name)`` returns the value or raises."""
+
+
+class Field(NamedTuple):
+    """A positional element of the message list."""
+
+    attr: str
+    check: Check
+    text: str
+    """The field as the spec writes it, for error texts: ``"Request|id"``."""
+    fast: Check | None = None
+    """A narrower check for the fast path of ``parse()`` (values it refuses go
+    through the constructor, for rules that span fields)."""
+
+
+class Key(NamedTuple):
+    """An entry of the Options/Details dict."""
+
+    attr: str
+    check: Check
+    wire: str = ""
+    """The wire key when it is not the attribute name."""
+
+    @property
+    def key(self) -> str:
+        return self.wire or self.attr
+
+
+class DictMarker:
+    """Where the Options/Details dict stands in ``_HEAD``."""
+
+    __slots__ = ("optional",)
+
+    def __init__(self, optional: bool) -> None:
+        self.optional = optional
+
+    def __repr__(self) -> str:
+        return "OPTIONAL_OPTIONS" if self.optional else "OPTIONS"
+
+
+OPTIONS = DictMarker(False)
+OPTIONAL_OPTIONS = DictMarker(True)
+
+
+def slots(head: tuple[Field | DictMarker, ...], keys: tuple[Key, ...], *,
+          payload: bool = False, custom: bool = False) -> tuple[str, ...]:
+    """The ``__slots__`` of a message class: every attribute its tables name."""
+    names = [f.attr for f in head if isinstance(f, Field)] + [k.attr for k in keys]
+    if payload:
+        names += PAYLOAD_ATTRS
+    if custom:
+        names.append("custom")
+    if len(set(names)) != len(names):
+        raise TypeError(f"an attribute is named twice in {names}")
+    return tuple(sorted(names))
+
+
+def read_options(self: Any, options: dict[Any, Any], table: dict[str, Any], name: str,
+                 has_custom: bool) -> bool:
+    """Store the Options/Details entries of a message being fast-parsed.
+
+    ``table`` maps a wire key to ``(attribute, check, field)``; a check of
+    ``None`` marks a key the fast path leaves alone (payload passthru). Returns
+    False to hand the message to the general parser; a failed check raises.
+    """
+    custom = None
+    for key, value in options.items():
+        if type(key) is not str:
+            return False
+        spec = table.get(key)
+        if spec is not None:
+            attr, check, field = spec
+            if check is None:
+                return False
+            setattr(self, attr, value if value is None else check(value, name, field))
+        elif has_custom and key.startswith(CUSTOM_PREFIXES):
+            if custom is None:
+                custom = {}
+            custom[key] = value
+    if custom is not None:
+        self.custom = custom
+    return True
+
+
+# Accept-only tests the fast parser inlines for the common checks ({v}: the value).
+# Anything else calls the check itself (a ProtocolError sends the message to the
+# general parser).
+_INLINE: dict[Any, str] = {
+    check_id: "type({v}) is int and 0 < {v} <= ID_MAX",
+    check_id0: "type({v}) is int and 0 <= {v} <= ID_MAX",
+    check_uri: "type({v}) is str and {v} in KNOWN_URIS",
+    check_str: "type({v}) is str",
+}
+
+
+class _Builder:
+    """Source text and namespace of the methods of one class."""
+
+    def __init__(self, cls: Any) -> None:
+        self.cls = cls
+        self.name: str = cls._NAME
+        self.head: tuple[Field | DictMarker, ...] = cls._HEAD
+        self.keys: tuple[Key, ...] = cls._KEYS
+        self.defaults = dict(cls._DEFAULTS)
+        self.has_dict = any(isinstance(e, DictMarker) for e in self.head)
+        self.optional_dict = self.has_dict and getattr(self.head[-1], "optional", False)
+        self.ns: dict[str, Any] = {
+            "ID_MAX": ID_MAX, "KNOWN_URIS": _known_uris, "new": object.__new__,
+            "ProtocolError": ProtocolError, "read_options": read_options,
+            "check_app_payload": check_app_payload, "marshal_payload": marshal_payload,
+            "check_custom": check_custom, "TABLE": cls._TABLE,
+        }
+        self._names: dict[int, str] = {}
+
+    def bind(self, fn: Check) -> str:
+        """The namespace name of a check function."""
+        name = self._names.get(id(fn))
+        if name is None:
+            name = self._names[id(fn)] = f"c{len(self._names)}"
+            self.ns[name] = fn
+        return name
+
+    def field_text(self, key: Key) -> str:
+        return f"{self.cls._DICT}.{key.key}"
+
+    def option_lines(self, indent: str) -> list[str]:
+        """Lines that build the Options/Details dict ``o`` from the attributes."""
+        start = ["c = self.custom", "o = {**c} if c else {}"] if self.cls._CUSTOM else ["o = {}"]
+        lines = list(start)
+        for key in self.keys:
+            lines.append(f"v = self.{key.attr}")
+            if key.attr in self.defaults:
+                lines.append(f"if v is not None and v != {self.defaults[key.attr]!r}:")
+            else:
+                lines.append("if v is not None:")
+            lines.append(f"    o[{key.key!r}] = v")
+        return [indent + line for line in lines]
+
+    def items(self) -> str:
+        """The list elements after the type code, as expressions."""
+        return ", ".join("o" if isinstance(e, DictMarker) else f"self.{e.attr}"
+                         for e in self.head)
+
+    def options_source(self) -> str:
+        return "\n".join(["def _options(self):", *self.option_lines("    "), "    return o"])
+
+    def marshal_source(self) -> str:
+        code = self.cls.MESSAGE_TYPE
+        lines = ["def marshal(self):"]
+        if self.has_dict:
+            lines += self.option_lines("    ")
+        items = f"{code}, {self.items()}"
+        if self.cls._PAYLOAD:
+            lines += [
+                "    if self.payload is not None:",
+                f"        return marshal_payload([{items}], o, self)",
+                "    kwargs = self.kwargs",
+                "    if kwargs:",
+                f"        return [{items}, self.args or [], kwargs]",
+                "    args = self.args",
+                "    if args:",
+                f"        return [{items}, args]",
+            ]
+        elif self.optional_dict:
+            lines += ["    if o:", f"        return [{items}]"]
+            items = items.rpartition(", ")[0]
+        lines.append(f"    return [{items}]")
+        return "\n".join(lines)
+
+    def init_source(self) -> str | None:
+        """``_init``, for a constructor that calls it (its parameters: the tables' attributes)."""
+        cls, name = self.cls, repr(self.name)
+        fields = [e for e in self.head if isinstance(e, Field)]
+        attrs = [f.attr for f in fields] + [k.attr for k in self.keys]
+        if cls._PAYLOAD:
+            attrs += PAYLOAD_ATTRS
+        if cls._CUSTOM:
+            attrs.append("custom")
+        if "_init" not in cls.__init__.__code__.co_names:
+            return None  # the constructor checks by hand
+        if sorted(attrs) != sorted(cls._FIELDS):
+            raise TypeError(f"{cls.__name__}: the constructor's parameters {cls._FIELDS} are "
+                            f"not the attributes of the tables {attrs}")
+        lines = [f"def _init(self, {', '.join(cls._FIELDS)}):", "    self._serialized = None"]
+        for f in fields:
+            lines.append(f"    self.{f.attr} = {self.bind(f.check)}({f.attr}, {name}, "
+                         f"{f.text!r})")
+        if cls._PAYLOAD:
+            lines.append(f"    check_app_payload({name}, {', '.join(PAYLOAD_ATTRS)})")
+            lines += [f"    self.{a} = {a}" for a in PAYLOAD_ATTRS]
+        for k in self.keys:
+            lines.append(f"    self.{k.attr} = {k.attr} if {k.attr} is None else "
+                         f"{self.bind(k.check)}({k.attr}, {name}, {self.field_text(k)!r})")
+        if cls._CUSTOM:
+            lines.append(f"    self.custom = custom if custom is None else "
+                         f"check_custom(custom, {name}, {cls._DICT!r})")
+        return "\n".join(lines)
+
+    def parse_source(self) -> str:
+        cls, name = self.cls, repr(self.name)
+        lines = [
+            "def parse(cls, wmsg):",
+            "    try:",
+            "        if type(wmsg) is list:",
+            "            n = len(wmsg)",
+            f"            if {cls._LO} <= n <= {cls._HI} and type(wmsg[0]) is int "
+            f"and wmsg[0] == {cls.MESSAGE_TYPE}:",
+        ]
+        ind = " " * 16
+        tests, stores = [], []
+        for i, e in enumerate(self.head, 1):
+            if isinstance(e, DictMarker):
+                if e.optional:
+                    lines.append(f"{ind}o = wmsg[{i}] if n > {i} else None")
+                    tests.append(f"(n == {i} or type(o) is dict)")
+                else:
+                    lines.append(f"{ind}o = wmsg[{i}]")
+                    tests.append("type(o) is dict")
+                continue
+            lines.append(f"{ind}h{i} = wmsg[{i}]")
+            inline = _INLINE.get(e.fast or e.check)
+            if inline is None:
+                check = self.bind(e.fast or e.check)
+                stores.append(f"self.{e.attr} = {check}(h{i}, {name}, {e.text!r})")
+            else:
+                tests.append(inline.format(v=f"h{i}"))
+                stores.append(f"self.{e.attr} = h{i}")
+        lines.append(f"{ind}if {' and '.join(tests) or 'True'}:")
+        ind += "    "
+        none = [k.attr for k in self.keys if k.attr not in self.defaults]
+        if cls._PAYLOAD:
+            lines += [ind + line for line in _payload_lines(len(self.head) + 1)]
+            lines.append(f"{ind}if ok:")
+            ind += "    "
+            stores += ["self.args = args", "self.kwargs = kwargs"]
+            none = list(PAYLOAD_ATTRS[2:]) + none
+        if cls._CUSTOM:
+            none.append("custom")
+        lines += [f"{ind}self = new(cls)", f"{ind}self._serialized = None"]
+        lines += [ind + s for s in stores]
+        if none:
+            lines.append(ind + " = ".join(f"self.{a}" for a in none) + " = None")
+        lines += [f"{ind}self.{a} = {v!r}" for a, v in self.defaults.items()]
+        if self.has_dict:
+            lines += [f"{ind}if not o or read_options(self, o, TABLE, {name}, {cls._CUSTOM}):",
+                      f"{ind}    return self"]
+        else:
+            lines.append(f"{ind}return self")
+        lines += ["    except ProtocolError:", "        pass", "    return cls._parse_slow(wmsg)"]
+        return "\n".join(lines)
+
+
+def _payload_lines(p: int) -> list[str]:
+    """Read ``args`` and ``kwargs`` at ``p``; ``ok`` is False for anything unusual."""
+    return [
+        "ok = False",
+        f"if n > {p}:",
+        f"    args = wmsg[{p}]",
+        "    if type(args) is list:",
+        f"        if n > {p + 1}:",
+        f"            kwargs = wmsg[{p + 1}]",
+        "            if type(kwargs) is dict:",
+        "                for k in kwargs:",
+        "                    if type(k) is not str:",
+        "                        break",
+        "                else:",
+        "                    ok = True",
+        "        else:",
+        "            kwargs = None",
+        "            ok = True",
+        "else:",
+        "    args = kwargs = None",
+        "    ok = True",
+    ]
+
+
+def _written_by_hand(cls: Any, name: str) -> bool:
+    """Whether ``cls`` or a base below ``Message`` defines ``name`` itself."""
+    for klass in cls.__mro__[:-2]:  # up to, not including, Message and object
+        value = klass.__dict__.get(name)
+        if value is not None and not getattr(value, "__func__", value).__dict__.get(
+                "_generated"):
+            return True
+    return False
+
+
+def install(cls: Any) -> None:
+    """Derive the wire tables of ``cls`` and build its methods (see the module text)."""
+    head = cls._HEAD
+    keys: tuple[Key, ...] = cls._KEYS
+    for key in keys:
+        if key.attr not in cls.__slots__:
+            raise TypeError(f"{cls.__name__}._KEYS names {key.attr!r}, which is not a slot")
+    cls._CUSTOM = "custom" in cls.__slots__
+    cls._WIRE = {k.key: k.attr for k in keys}
+    table: dict[str, Any] = {k.key: (k.attr, k.check, f"{cls._DICT}.{k.key}") for k in keys}
+    if cls._PAYLOAD:
+        cls._WIRE.update(PPT_WIRE_IN)
+        table.update({key: (attr, None, None) for key, attr in PPT_WIRE_IN.items()})
+    cls._TABLE = table
+    n = 1 + len(head)
+    cls._LO = n - 1 if head and getattr(head[-1], "optional", False) else n
+    cls._HI = n + 2 if cls._PAYLOAD else n
+    builder = _Builder(cls)
+    methods = {"_options": builder.options_source() if keys else None}
+    if head:
+        methods["_init"] = builder.init_source()
+        if not _written_by_hand(cls, "marshal"):
+            methods["marshal"] = builder.marshal_source()
+        if not _written_by_hand(cls, "parse"):
+            methods["parse"] = builder.parse_source()
+    sources = {name: src for name, src in methods.items() if src is not None}
+    cls._SOURCE = "\n\n".join(sources.values()) + "\n"
+    filename = f"<wamp_core.message generated {cls.__name__}>"
+    linecache.cache[filename] = (len(cls._SOURCE), None, cls._SOURCE.splitlines(True), filename)
+    exec(compile(cls._SOURCE, filename, "exec"), builder.ns)  # source built from the tables
+    for name in sources:
+        fn = builder.ns[name]
+        fn._generated = True
+        fn.__qualname__ = f"{cls.__name__}.{name}"
+        setattr(cls, name, classmethod(fn) if name == "parse" else fn)
