@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from interop_support import Batches, Target
+from interop_support import TIMES, Batches, Target
 from our_router import OurRouters
 from peers import venvs
 from peers.crossbar import CrossbarRouter, make_auth
@@ -13,8 +13,12 @@ from peers.crossbar import CrossbarRouter, make_auth
 
 @pytest.fixture(scope="session")
 def batches(request: pytest.FixtureRequest,
-            tmp_path_factory: pytest.TempPathFactory) -> Batches:
-    return Batches(request.session, tmp_path_factory)
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batches]:
+    runner = Batches(request.session, tmp_path_factory)
+    try:
+        yield runner
+    finally:
+        runner.close()
 
 
 def crossbar_target(router: CrossbarRouter) -> Target:
@@ -45,3 +49,10 @@ def our_routers(tmp_path_factory: pytest.TempPathFactory,
         yield routers
     finally:
         routers.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TIMES:
+        terminalreporter.write_sep("-", "interop client batches (scenarios, seconds)")
+        for (client, router), (count, seconds) in TIMES.items():
+            terminalreporter.write_line(f"{client:>18} -> {router:<15} {count:4d} {seconds:7.1f}")

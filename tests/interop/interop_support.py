@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import scenario  # noqa: E402  (clients/scenario.py, shared with the client scri
 
 AUTH_METHODS = ("anonymous", "ticket", "wampcra", "wampcra-salted", "cryptosign", "scram")
 TLS_AUTH = "cryptosign-tls"  # cryptosign with tls-unique channel binding (TLS transports only)
-CONCURRENCY = 6  # scenarios at once in one client process
+CONCURRENCY = 16  # scenarios at once in one client process
 # what a scenario takes at most: every step's limit, joining and leaving (see clients/common.py)
 SCENARIO_LIMIT = scenario.STEP_TIMEOUT * len(scenario.STEPS) + 30.0
 
@@ -164,44 +165,68 @@ def run_client(command: Sequence[str | Path], scenarios: list[dict[str, Any]],
                        round(time.monotonic() - started, 1))
 
 
+TIMES: dict[tuple[str, str], tuple[int, float]] = {}  # group -> (scenarios, seconds)
+Command = tuple[list[str], dict[str, str]]  # argv and extra environment of a client script
+
+
 class Batches:
-    """Runs each (client, router) group once, with every selected case of that group."""
+    """Runs each (client, router) group once, with every selected case of that group.
+
+    When a test first asks for a group, every other selected group of the same test module
+    and router starts too, each in its own subprocess at the same time (the clients mostly
+    wait on timers and the network); later tests pick their results up.
+    """
 
     def __init__(self, session: pytest.Session, tmp: pytest.TempPathFactory) -> None:
         self.session, self.tmp = session, tmp
-        self.done: dict[tuple[str, str], BatchResult] = {}
-        self.failed: dict[tuple[str, str], str] = {}
+        self.runs: dict[tuple[str, str], Future[BatchResult]] = {}
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="interop-batch")
 
-    def selected(self, group: tuple[str, str]) -> list[Case]:
-        found: dict[str, Case] = {}
+    def selected(self, module: str, router: str) -> dict[tuple[str, str], list[Case]]:
+        """The selected cases of ``module`` against ``router``, by group."""
+        groups: dict[tuple[str, str], dict[str, Case]] = {}
         for item in self.session.items:
             params = getattr(getattr(item, "callspec", None), "params", {})
             case = params.get("case")
-            if isinstance(case, Case) and case.group == group:
-                found.setdefault(case.name, case)
-        return list(found.values())
+            if (isinstance(case, Case) and case.router == router
+                    and getattr(getattr(item, "module", None), "__name__", None) == module):
+                groups.setdefault(case.group, {}).setdefault(case.name, case)
+        return {group: list(found.values()) for group, found in groups.items()}
 
-    def result(self, case: Case, target: Target, command: Sequence[str | Path],
-               env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
-        """``case``'s observations and its client's output (running the group if needed)."""
-        group = case.group
-        if group in self.failed:
-            pytest.fail(self.failed[group], pytrace=False)
-        if group not in self.done:
-            wanted = self.selected(group) or [case]
-            if case not in wanted:
-                wanted.append(case)
-            workdir = self.tmp.mktemp(re.sub(r"[^a-z0-9]+", "-", f"{group[0]}-{group[1]}"))
-            try:
-                self.done[group] = run_client(
-                    command, [scenario_for(c, target) for c in wanted], workdir, env)
-            except PeerError as exc:
-                self.failed[group] = str(exc)
-                pytest.fail(str(exc), pytrace=False)
-        batch = self.done[group]
+    def _start(self, group: tuple[str, str], wanted: list[Case], target: Target,
+               command: Command) -> None:
+        workdir = self.tmp.mktemp(re.sub(r"[^a-z0-9]+", "-", f"{group[0]}-{group[1]}"))
+        scenarios = [scenario_for(c, target) for c in wanted]
+
+        def run() -> BatchResult:
+            done = run_client(command[0], scenarios, workdir, command[1])
+            TIMES[group] = (len(wanted), done.seconds)
+            return done
+
+        self.runs[group] = self.pool.submit(run)
+
+    def result(self, case: Case, target: Target, command_for: Callable[[Case], Command],
+               module: str) -> tuple[dict[str, Any], str]:
+        """``case``'s observations and its client's output; ``command_for(case)`` is the client
+        script of the case's group, ``module`` the calling test module's ``__name__``."""
+        if case.group not in self.runs:
+            groups = self.selected(module, case.router)
+            groups.setdefault(case.group, [case])
+            if case not in groups[case.group]:
+                groups[case.group].append(case)
+            for group, wanted in groups.items():
+                if group not in self.runs:
+                    self._start(group, wanted, target, command_for(wanted[0]))
+        try:
+            batch = self.runs[case.group].result()
+        except PeerError as exc:
+            pytest.fail(str(exc), pytrace=False)
         if case.name not in batch.results:
-            pytest.fail(f"{case.name} was not in the batch of {group}", pytrace=False)
+            pytest.fail(f"{case.name} was not in the batch of {case.group}", pytrace=False)
         return batch.results[case.name], output_tail(without_expected_noise(batch.output), 60)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 _RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d")

@@ -25,6 +25,7 @@ from interop_support import (
     WRONG_AUTH,
     Batches,
     Case,
+    Command,
     cases,
     check,
     check_refused,
@@ -52,9 +53,11 @@ def matrix() -> list[Case]:
 def run(case: Case, routers: OurRouters, batches: Batches,
         autobahn_venv: venvs.Venv) -> tuple[dict, str, object]:
     target = routers.get(case.router.split("-", 1)[1])
-    flavour = case.client.split("-", 1)[1]
-    command = [str(autobahn_venv.python), "ab_client.py", flavour]
-    result, output = batches.result(case, target, command)
+
+    def command(c: Case) -> Command:
+        return [str(autobahn_venv.python), "ab_client.py", c.client.split("-", 1)[1]], {}
+
+    result, output = batches.result(case, target, command, __name__)
     return result, output, target
 
 

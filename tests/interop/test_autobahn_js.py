@@ -48,8 +48,9 @@ def test_autobahn_js_against_ours(case: Case, our_routers: OurRouters, batches: 
                                   autobahn_js: venvs.JsEnv) -> None:
     target = our_routers.get(case.router.split("-", 1)[1])
     node = shutil.which("node") or "node"
-    result, output = batches.result(case, target, [node, str(CLIENTS / "js_client.js")],
-                                    env={"NODE_PATH": str(autobahn_js.node_modules)})
+    command = ([node, str(CLIENTS / "js_client.js")],
+               {"NODE_PATH": str(autobahn_js.node_modules)})
+    result, output = batches.result(case, target, lambda _: command, __name__)
     where = f"{case}\n--- node output tail ---\n{output}"
     assert result["error"] is None, f"the scenario failed: {result['error']}\n{where}"
     joined = dict(result["joined"])

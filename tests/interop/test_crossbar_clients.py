@@ -24,6 +24,7 @@ from interop_support import (
     WRONG_AUTH,
     Batches,
     Case,
+    Command,
     Target,
     cases,
     check,
@@ -35,8 +36,8 @@ pytestmark = pytest.mark.interop
 SCRIPTS = {"asyncio": "aio_client.py", "twisted": "tx_client.py"}
 
 
-def ours(framework: str) -> list[str]:
-    return [sys.executable, str(CLIENTS / SCRIPTS[framework])]
+def ours(case: Case) -> Command:
+    return [sys.executable, str(CLIENTS / SCRIPTS[framework(case)])], {}
 
 
 def matrix(router: str, serializers: tuple[str, ...]) -> list[Case]:
@@ -55,7 +56,7 @@ def framework(case: Case) -> str:
 
 @pytest.mark.parametrize("case", matrix("crossbar-26.10", ("json", "msgpack", "cbor")), ids=str)
 def test_ours_against_crossbar(case: Case, crossbar_26: Target, batches: Batches) -> None:
-    result, output = batches.result(case, crossbar_26, ours(framework(case)))
+    result, output = batches.result(case, crossbar_26, ours, __name__)
     check(case, crossbar_26, result, output)
 
 
@@ -66,7 +67,7 @@ def test_ours_against_crossbar(case: Case, crossbar_26: Target, batches: Batches
                                   if c.transport in ("ws", "rs")], ids=str)
 def test_ours_ubjson_against_crossbar_25(case: Case, crossbar_25: Target,
                                          batches: Batches) -> None:
-    result, output = batches.result(case, crossbar_25, ours(framework(case)))
+    result, output = batches.result(case, crossbar_25, ours, __name__)
     check(case, crossbar_25, result, output)
 
 
@@ -77,12 +78,12 @@ def test_ours_ubjson_against_crossbar_25(case: Case, crossbar_25: Target,
                                   for fw in OUR_FRAMEWORKS for t in ("ws", "rs")], ids=str)
 def test_ours_ubjson_against_crossbar_26(case: Case, crossbar_26: Target,
                                          batches: Batches) -> None:
-    result, output = batches.result(case, crossbar_26, ours(framework(case)))
+    result, output = batches.result(case, crossbar_26, ours, __name__)
     check(case, crossbar_26, result, output)
 
 
 @pytest.mark.parametrize("case", [c for fw in OUR_FRAMEWORKS for c in cases(
     f"ours-{fw}", "crossbar-26.10", ("ws", "rs"), ("json",), WRONG_AUTH)], ids=str)
 def test_ours_refused_by_crossbar(case: Case, crossbar_26: Target, batches: Batches) -> None:
-    result, output = batches.result(case, crossbar_26, ours(framework(case)))
+    result, output = batches.result(case, crossbar_26, ours, __name__)
     check_refused(case, result, output)
