@@ -35,7 +35,8 @@ CONCURRENCY = 16  # scenarios at once in one client process
 # what a scenario takes at most: every step's limit, joining and leaving (see clients/common.py)
 SCENARIO_LIMIT = scenario.STEP_TIMEOUT * len(scenario.STEPS) + 30.0
 
-FRAMING = {"ws": 2, "wss": 2, "uws": 2, "rs": 3, "rss": 3, "urs": 3}  # TransportDetails
+# TransportDetails.channel_framing; "wsz": ws with permessage-deflate offered
+FRAMING = {"ws": 2, "wsz": 2, "wss": 2, "uws": 2, "rs": 3, "rss": 3, "urs": 3}
 SERIALIZER_IDS = {"json": 1, "msgpack": 2, "cbor": 3, "ubjson": 4, "flatbuffers": 5}
 
 
@@ -121,12 +122,14 @@ class Target:
 
 
 def scenario_for(case: Case, target: Target) -> dict[str, Any]:
-    if case.transport not in target.urls:
+    transport = "ws" if case.transport == "wsz" else case.transport
+    if transport not in target.urls:
         raise PeerError(f"{case.router} has no {case.transport} listener")
     secure = case.transport in ("wss", "rss")
     uri_part = re.sub(r"[^a-z0-9_]", "_", f"{case.client}_{case.name}".lower())
     return {
-        "name": case.name, "url": target.urls[case.transport], "serializer": case.serializer,
+        "name": case.name, "url": target.urls[transport], "serializer": case.serializer,
+        "deflate": case.transport == "wsz",
         "realm": "realm1", "authentication": authentication(target.auth, case.auth),
         "tls": {"trust_root": str(target.tls_ca), "hostname": "localhost"} if secure else None,
         "prefix": f"com.interop.{uri_part}",
@@ -260,6 +263,7 @@ def expected_details(case: Case, auth: AuthSetup) -> dict[str, Any]:
         "authrole": "anonymous" if case.auth == "anonymous" else auth.role,
         "authmethod": method, "session_positive": True, "framing": FRAMING[case.transport],
         "serializer": SERIALIZER_IDS[case.serializer],
+        "extensions": ["permessage-deflate"] if case.transport == "wsz" else [],
     }
     if case.client.startswith("autobahn"):
         details["serializer"] = None  # Autobahn's clients leave channel_serializer unset

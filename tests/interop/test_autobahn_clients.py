@@ -1,8 +1,8 @@
 """Autobahn|Python's clients, asyncio AND Twisted (subprocesses in the Autobahn venv:
 ``clients/ab_client.py``), against OUR router served by ``python -m wamp_asyncio serve`` (and
 ``python -m wamp_twisted serve``) with a Crossbar.io-style config: WebSocket and RawSocket
-(json, msgpack, cbor) (json, msgpack, cbor), the universal listener and TLS, every
-authentication method (cryptosign also with tls-unique), each case doing the whole scenario
+(json, msgpack, cbor), permessage-deflate, the universal listener and TLS, every authentication
+method (cryptosign also with tls-unique), each case doing the whole scenario
 (RPC, progressive results, errors, PubSub with exclude_me/acknowledge/retain, cancel, and a call
 timeout, which Autobahn sends in seconds without announcing ``call_timeout``: our router must
 read seconds and end the call on time).
@@ -47,6 +47,7 @@ def matrix() -> list[Case]:
                          AUTH_METHODS)
             out += cases(client, router, ("wss", "rss"), ("cbor",), (TLS_AUTH,))
             out += cases(client, router, ("uws", "urs"), ("json",), ("anonymous",))
+            out += cases(client, router, ("wsz",), ("json", "msgpack", "cbor"), ("anonymous",))
     return out
 
 

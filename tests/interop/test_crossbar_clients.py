@@ -1,9 +1,10 @@
 """Our clients (asyncio, and Twisted once ``wamp_twisted.component`` exists) against ONE
-Crossbar.io node for the session: WebSocket, RawSocket (plain, universal, TLS), json, msgpack,
-cbor, every authentication method (cryptosign also with tls-unique channel binding over TLS),
-each case doing RPC (args, kwargs, bytes, progressive results, errors), PubSub (exclude_me,
-acknowledged, retained), a call timeout that ends on time (our own timer and CANCEL: Crossbar.io
-does not enforce ``timeout``) and a cancel. The clients run as subprocesses
+Crossbar.io node for the session: WebSocket (also with permessage-deflate), RawSocket (plain,
+universal, TLS), json, msgpack, cbor, every authentication method (cryptosign also with
+tls-unique channel binding over TLS), each case doing RPC (args, kwargs, bytes, 1 MB payloads,
+progressive results, errors, patterns, meta API), PubSub (exclude_me, acknowledged, retained),
+a call timeout that ends on time (our own timer and CANCEL: Crossbar.io does not enforce
+``timeout``) and a cancel; wrong credentials are refused. The clients run as subprocesses
 (``clients/aio_client.py``, ``clients/tx_client.py``), one per framework and router.
 
 ubjson: Crossbar.io 26 answers ``wamp.2.ubjson`` with BJData (``M`` for uint64, little-endian
@@ -47,6 +48,7 @@ def matrix(router: str, serializers: tuple[str, ...]) -> list[Case]:
         out += cases(client, router, ("ws", "rs"), serializers, AUTH_METHODS)
         out += cases(client, router, ("wss", "rss"), serializers, (TLS_AUTH,))
         out += cases(client, router, ("uws", "urs"), serializers[:1], ("anonymous",))
+        out += cases(client, router, ("wsz",), serializers, ("anonymous",))  # deflate
     return out
 
 

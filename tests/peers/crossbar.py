@@ -13,7 +13,7 @@ transports on 127.0.0.1: WebSocket (any path; we use ``/ws``), RawSocket, and a 
 universal one over TLS with a certificate from a throwaway CA (``router.tls_ca``), each with the
 serializers json, msgpack, cbor, ubjson
 and every authentication method: anonymous, ticket, wampcra (plain and salted), cryptosign and
-scram, with the principals of :class:`AuthSetup`.
+scram, with the principals of :class:`AuthSetup`. WebSocket listeners accept permessage-deflate.
 """
 
 from __future__ import annotations
@@ -188,7 +188,8 @@ def crossbar_config(
     universal transport over TLS (id ``universal_tls``)."""
     section = _auth_section(auth)
     ser = list(serializers)
-    websocket = {"type": "websocket", "serializers": ser, "auth": section}
+    websocket = {"type": "websocket", "serializers": ser, "auth": section,
+                 "options": {"compression": {"deflate": {}}}}  # accept permessage-deflate
     rawsocket = {"type": "rawsocket", "serializers": ser, "auth": section}
     transports: list[dict[str, Any]] = [
         {**websocket, "id": "ws_plain", "endpoint": _endpoint(ports.ws)},

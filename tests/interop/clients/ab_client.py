@@ -65,7 +65,16 @@ def factory_for(flavour: str, sc: dict[str, Any], session: Any) -> Any:
         rawsocket = __import__(f"{mod}.rawsocket", fromlist=["x"])
         return rawsocket.WampRawSocketClientFactory(lambda: session, serializer=ser)
     websocket = __import__(f"{mod}.websocket", fromlist=["x"])
-    return websocket.WampWebSocketClientFactory(lambda: session, url=url, serializers=[ser])
+    factory = websocket.WampWebSocketClientFactory(lambda: session, url=url, serializers=[ser])
+    if sc.get("deflate"):
+        from autobahn.websocket.compress import (
+            PerMessageDeflateOffer,
+            PerMessageDeflateResponseAccept,
+        )
+
+        factory.setProtocolOptions(perMessageCompressionOffers=[PerMessageDeflateOffer()],
+                                   perMessageCompressionAccept=PerMessageDeflateResponseAccept)
+    return factory
 
 
 async def connect_asyncio(kit: Any, sc: dict[str, Any], factory: Any) -> Any:
@@ -111,6 +120,9 @@ async def run_one(flavour: str, kit: Any, sc: dict[str, Any]) -> dict[str, Any]:
             out["left"] = await kit.wait(session.left, 5, "the end")
             raise RuntimeError(f"did not join: {out['left']}")
         out["joined"] = scenario.session_details(details)
+        # Autobahn leaves TransportDetails.websocket_extensions_in_use unset: ask the protocol
+        extensions = getattr(session._transport, "websocket_extensions_in_use", None) or []
+        out["joined"]["extensions"] = sorted(e.EXTENSION_NAME for e in extensions)
         out["steps"] = await scenario.run(session, kit, Lib, sc["prefix"], sc["steps"])
         session.leave()
         out["left"] = await kit.wait(session.left, 10, "the leave")

@@ -23,6 +23,10 @@ def transport_config(sc: dict[str, Any]) -> dict[str, Any]:
         config.update(type="rawsocket", serializer=sc["serializer"])
     else:
         config.update(type="websocket", serializers=[sc["serializer"]])
+    if sc.get("deflate"):
+        from wamp_websocket.compress import PerMessageDeflateOffer
+
+        config["options"] = {"perMessageCompressionOffers": [PerMessageDeflateOffer()]}
     if sc.get("tls"):
         host, port = common.host_port(url)
         config["endpoint"] = {"type": "tcp", "host": host, "port": port, "tls": dict(sc["tls"])}

@@ -56,6 +56,8 @@ def session_details(details: Any) -> dict[str, Any]:
     if transport is not None:
         out["framing"] = getattr(transport, "channel_framing", None)
         out["serializer"] = getattr(transport, "channel_serializer", None)
+        extensions = getattr(transport, "websocket_extensions_in_use", None) or []
+        out["extensions"] = sorted(str(getattr(e, "EXTENSION_NAME", e)) for e in extensions)
     return out
 
 
