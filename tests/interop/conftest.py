@@ -54,5 +54,6 @@ def our_routers(tmp_path_factory: pytest.TempPathFactory,
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if TIMES:
         terminalreporter.write_sep("-", "interop client batches (scenarios, seconds)")
-        for (client, router), (count, seconds) in TIMES.items():
-            terminalreporter.write_line(f"{client:>18} -> {router:<15} {count:4d} {seconds:7.1f}")
+        for (module, client, router), (count, seconds) in TIMES.items():
+            terminalreporter.write_line(f"{module.split('.')[-1]:<22} {client:>17} -> "
+                                        f"{router:<15} {count:4d} {seconds:7.1f}")

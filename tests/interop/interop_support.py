@@ -58,10 +58,13 @@ class Case:
     transport: str  # ws, rs, wss, rss, uws, urs (u: the universal listener)
     serializer: str
     auth: str
+    role: str = "solo"  # or "callee"/"caller" of a pair of clients (scenario.step_callee)
+    pair: str = ""  # names the pair: both sides use the same URIs
 
     @property
     def name(self) -> str:
-        return f"{self.transport}-{self.serializer}-{self.auth}"
+        cell = f"{self.transport}-{self.serializer}-{self.auth}"
+        return cell if self.role == "solo" else f"{cell}-{self.role}-of-{self.pair}"
 
     @property
     def group(self) -> tuple[str, str]:
@@ -127,7 +130,7 @@ def scenario_for(case: Case, target: Target) -> dict[str, Any]:
         raise PeerError(f"{case.router} has no {case.transport} listener")
     secure = case.transport in ("wss", "rss")
     uri_part = re.sub(r"[^a-z0-9_]", "_", f"{case.client}_{case.name}".lower())
-    return {
+    out: dict[str, Any] = {
         "name": case.name, "url": target.urls[transport], "serializer": case.serializer,
         "deflate": case.transport == "wsz",
         "realm": "realm1", "authentication": authentication(target.auth, case.auth),
@@ -135,6 +138,10 @@ def scenario_for(case: Case, target: Target) -> dict[str, Any]:
         "prefix": f"com.interop.{uri_part}",
         "steps": [] if case.auth.endswith(WRONG) else list(scenario.STEPS),
     }
+    if case.role != "solo":
+        pair = re.sub(r"[^a-z0-9_]", "_", f"{case.pair}_{case.transport}_{case.serializer}")
+        out.update(prefix=f"com.interop.duo.{pair}", steps=[case.role])
+    return out
 
 
 @dataclass
@@ -168,7 +175,8 @@ def run_client(command: Sequence[str | Path], scenarios: list[dict[str, Any]],
                        round(time.monotonic() - started, 1))
 
 
-TIMES: dict[tuple[str, str], tuple[int, float]] = {}  # group -> (scenarios, seconds)
+TIMES: dict[tuple[str, str, str], tuple[int, float]] = {}  # (module, client, router) ->
+# (scenarios, seconds)
 Command = tuple[list[str], dict[str, str]]  # argv and extra environment of a client script
 
 
@@ -182,46 +190,50 @@ class Batches:
 
     def __init__(self, session: pytest.Session, tmp: pytest.TempPathFactory) -> None:
         self.session, self.tmp = session, tmp
-        self.runs: dict[tuple[str, str], Future[BatchResult]] = {}
-        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="interop-batch")
+        self.runs: dict[tuple[str, str, str], Future[BatchResult]] = {}
+        # every group of a router must run at once (the pairs of clients meet there)
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="interop-batch")
 
     def selected(self, module: str, router: str) -> dict[tuple[str, str], list[Case]]:
         """The selected cases of ``module`` against ``router``, by group."""
         groups: dict[tuple[str, str], dict[str, Case]] = {}
         for item in self.session.items:
+            if getattr(getattr(item, "module", None), "__name__", None) != module:
+                continue
             params = getattr(getattr(item, "callspec", None), "params", {})
-            case = params.get("case")
-            if (isinstance(case, Case) and case.router == router
-                    and getattr(getattr(item, "module", None), "__name__", None) == module):
-                groups.setdefault(case.group, {}).setdefault(case.name, case)
+            for value in params.values():
+                for case in value if isinstance(value, tuple) else (value,):
+                    if isinstance(case, Case) and case.router == router:
+                        groups.setdefault(case.group, {}).setdefault(case.name, case)
         return {group: list(found.values()) for group, found in groups.items()}
 
-    def _start(self, group: tuple[str, str], wanted: list[Case], target: Target,
+    def _start(self, key: tuple[str, str, str], wanted: list[Case], target: Target,
                command: Command) -> None:
-        workdir = self.tmp.mktemp(re.sub(r"[^a-z0-9]+", "-", f"{group[0]}-{group[1]}"))
+        workdir = self.tmp.mktemp(re.sub(r"[^a-z0-9]+", "-", f"{key[1]}-{key[2]}"))
         scenarios = [scenario_for(c, target) for c in wanted]
 
         def run() -> BatchResult:
             done = run_client(command[0], scenarios, workdir, command[1])
-            TIMES[group] = (len(wanted), done.seconds)
+            TIMES[key] = (len(wanted), done.seconds)
             return done
 
-        self.runs[group] = self.pool.submit(run)
+        self.runs[key] = self.pool.submit(run)
 
     def result(self, case: Case, target: Target, command_for: Callable[[Case], Command],
                module: str) -> tuple[dict[str, Any], str]:
         """``case``'s observations and its client's output; ``command_for(case)`` is the client
         script of the case's group, ``module`` the calling test module's ``__name__``."""
-        if case.group not in self.runs:
+        key = (module, *case.group)
+        if key not in self.runs:
             groups = self.selected(module, case.router)
             groups.setdefault(case.group, [case])
             if case not in groups[case.group]:
                 groups[case.group].append(case)
             for group, wanted in groups.items():
-                if group not in self.runs:
-                    self._start(group, wanted, target, command_for(wanted[0]))
+                if (module, *group) not in self.runs:
+                    self._start((module, *group), wanted, target, command_for(wanted[0]))
         try:
-            batch = self.runs[case.group].result()
+            batch = self.runs[key].result()
         except PeerError as exc:
             pytest.fail(str(exc), pytrace=False)
         if case.name not in batch.results:

@@ -23,6 +23,9 @@ CALL_TIMEOUT = 1  # seconds, CallOptions(timeout=...) that must end a stuck call
 # Autobahn documents a float but its CALL message asserts an int)
 SLOW_CALLEE = 0.3  # seconds a callee sleeps while the call's timeout (10 s) must not fire
 WAIT = 5.0  # seconds for an event, an invocation or an interrupt to arrive
+DUO_WAIT = 45.0  # seconds the two sides of a pair wait for each other (separate processes)
+STEP_LIMITS = {"callee": DUO_WAIT + 10, "caller": DUO_WAIT + 10,
+               "caller_untimed": DUO_WAIT + 10}  # the others: STEP_TIMEOUT
 
 RPC_ARGS = [1, "two", b"\x00\xffbin", {"nested": [1.5, None, True, "\u00fcn\u00efcode"]}]
 RPC_KWARGS = {"k": "v", "raw": b"\x00", "list": [1, 2, 3]}
@@ -302,15 +305,141 @@ class Steps:
         return {"caller": outcome, "callee_interrupted": was_interrupted}
 
 
+class Duo(Steps):
+    """Two clients, maybe of different libraries and frameworks, through one router: the callee
+    registers and subscribes, the caller calls and publishes; each side reports what it saw.
+    The URIs under ``prefix`` are the pair's: ``ready`` (registered last), ``control`` (the
+    callee says when a stuck procedure is invoked; the caller says ``finish``)."""
+
+    def invocation(self, details: Any) -> dict[str, Any]:
+        return {"caller_disclosed": isinstance(details.caller, int) and details.caller > 0,
+                "caller_authrole": details.caller_authrole}
+
+    async def step_callee(self) -> Any:
+        t, kit, s = self.lib.types, self.kit, self.session
+        seen: dict[str, Any] = {"invocations": [], "events": [], "interrupted": []}
+        finish = kit.future()
+        details_opt = t.RegisterOptions(details=True)
+
+        def echo(*args: Any, details: Any = None, **kwargs: Any) -> Any:
+            seen["invocations"].append(self.invocation(details))
+            return t.CallResult(*args, **kwargs)
+
+        def countdown(n: int, details: Any = None) -> Any:
+            for i in range(n):
+                details.progress(i, left=n - i)
+            return "done"
+
+        def fails() -> None:
+            raise self.lib.exception.ApplicationError("com.example.oops", 1, "two", three=3)
+
+        def stuck(name: str) -> Any:
+            async def endpoint() -> str:
+                await s.publish(self.uri("control"), "invoked", name,
+                                options=t.PublishOptions(acknowledge=True))
+                try:
+                    await kit.forever()
+                except kit.cancelled_errors:
+                    seen["interrupted"].append(name)
+                    raise
+                return "never"
+            return endpoint
+
+        def on_event(*args: Any, details: Any = None, **kwargs: Any) -> None:
+            seen["events"].append([plain(list(args)), plain(kwargs),
+                                   isinstance(details.publisher, int)])
+
+        def on_control(*args: Any) -> None:
+            if args and args[0] == "finish":
+                kit.resolve(finish, None)
+
+        await s.register(echo, self.uri("echo"), options=details_opt)
+        await s.register(countdown, self.uri("countdown"), options=details_opt)
+        await s.register(fails, self.uri("fails"))
+        await s.register(stuck("timeout_me"), self.uri("timeout_me"))
+        await s.register(stuck("cancel_me"), self.uri("cancel_me"))
+        await s.subscribe(on_event, self.uri("topic"), options=t.SubscribeOptions(details=True))
+        await s.subscribe(on_control, self.uri("control"))
+        await s.register(lambda: True, self.uri("ready"))
+        await kit.wait(finish, DUO_WAIT, "the caller's finish")
+        seen["interrupted"].sort()
+        return seen
+
+    async def _timed_out(self) -> Any:
+        call = self.session.call(self.uri("timeout_me"), options=self.lib.types.CallOptions(
+            timeout=CALL_TIMEOUT))
+        try:
+            await self.kit.wait(call, 10, "the timed-out call's end")
+            return {"unexpected": "the call succeeded"}
+        except TimeoutError as exc:
+            return {"unexpected": describe_exception(exc)}
+        except Exception as exc:
+            outcome = application_error(exc, self.lib)
+            outcome.pop("args", None)
+            return outcome
+
+    async def _callee_ready(self) -> None:
+        started = self.kit.now()
+        while not await self.session.call("wamp.registration.lookup", self.uri("ready")):
+            if self.kit.now() - started > DUO_WAIT:
+                raise TimeoutError("the callee did not register within the pair's wait")
+            await self.kit.sleep(0.1)
+
+    async def step_caller_untimed(self) -> Any:
+        """The caller without the timed-out call (Crossbar.io does not end calls on timeout,
+        and Autobahn's callers have no timer of their own)."""
+        return await self.step_caller(timed=False)
+
+    async def step_caller(self, timed: bool = True) -> Any:
+        t, kit, s = self.lib.types, self.kit, self.session
+        invoked: dict[str, Any] = {"timeout_me": kit.future(), "cancel_me": kit.future()}
+
+        def on_control(*args: Any) -> None:
+            if len(args) == 2 and args[0] == "invoked":
+                kit.resolve(invoked[args[1]], True)
+
+        await s.subscribe(on_control, self.uri("control"))
+        await self._callee_ready()
+        out: dict[str, Any] = {}
+        try:
+            echoed = await s.call(self.uri("echo"), *RPC_ARGS, **RPC_KWARGS)
+            out["echo"] = {"args": plain(list(echoed.results)), "kwargs": plain(echoed.kwresults)}
+            seen: list[Any] = []
+            result = await s.call(self.uri("countdown"), 3, options=t.CallOptions(
+                on_progress=lambda *a, **kw: seen.append([a, kw])))
+            out["progress"] = {"progress": plain(seen), "result": result}
+            try:
+                await s.call(self.uri("fails"))
+            except Exception as exc:
+                out["error"] = application_error(exc, self.lib)
+            if timed:
+                out["timed_out"] = await self._timed_out()
+            call = s.call(self.uri("cancel_me"))
+            await kit.wait(invoked["cancel_me"], WAIT, "the invocation to cancel")
+            kit.cancel(call)
+            try:
+                await kit.wait(call, WAIT, "the cancelled call's end")
+                out["cancel"] = "the call succeeded"
+            except kit.cancelled_errors:
+                out["cancel"] = "cancelled"
+            for n in (1, 2):
+                await s.publish(self.uri("topic"), "event", n, key=[n],
+                                options=t.PublishOptions(acknowledge=True))
+        finally:
+            await s.publish(self.uri("control"), "finish",
+                            options=t.PublishOptions(acknowledge=True))
+        return out
+
+
 async def run(session: Any, kit: Any, lib: Any, prefix: str,
               steps: list[str] | tuple[str, ...] = STEPS) -> dict[str, Any]:
     """Run ``steps`` on ``session``; ``{step: observation}``."""
-    runner = Steps(session, kit, lib, prefix)
+    runner = Duo(session, kit, lib, prefix)
     out: dict[str, Any] = {}
     for name in steps:
         try:
-            out[name] = await kit.wait(getattr(runner, f"step_{name}")(), STEP_TIMEOUT,
-                                       f"step {name}")
+            out[name] = await kit.wait(getattr(runner, f"step_{name}")(),
+                                       STEP_LIMITS.get(name, STEP_TIMEOUT), f"step {name}")
         except BaseException as exc:  # recorded, the next step runs
             out[name] = {"failed": describe_exception(exc)}
     return out
