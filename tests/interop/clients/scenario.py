@@ -335,9 +335,9 @@ class Duo(Steps):
 
         def stuck(name: str) -> Any:
             async def endpoint() -> str:
-                await s.publish(self.uri("control"), "invoked", name,
-                                options=t.PublishOptions(acknowledge=True))
-                try:
+                try:  # the INTERRUPT may come while the publish is being acknowledged
+                    await s.publish(self.uri("control"), "invoked", name,
+                                    options=t.PublishOptions(acknowledge=True))
                     await kit.forever()
                 except kit.cancelled_errors:
                     seen["interrupted"].append(name)
@@ -351,7 +351,7 @@ class Duo(Steps):
 
         def on_control(*args: Any) -> None:
             if args and args[0] == "finish":
-                kit.resolve(finish, None)
+                kit.resolve(finish, args[1] if len(args) > 1 else [])
 
         await s.register(echo, self.uri("echo"), options=details_opt)
         await s.register(countdown, self.uri("countdown"), options=details_opt)
@@ -361,7 +361,10 @@ class Duo(Steps):
         await s.subscribe(on_event, self.uri("topic"), options=t.SubscribeOptions(details=True))
         await s.subscribe(on_control, self.uri("control"))
         await s.register(lambda: True, self.uri("ready"))
-        await kit.wait(finish, DUO_WAIT, "the caller's finish")
+        expected = await kit.wait(finish, DUO_WAIT, "the caller's finish")
+        started = kit.now()  # the INTERRUPTs came before "finish"; let their handlers run
+        while not set(expected) <= set(seen["interrupted"]) and kit.now() - started < WAIT:
+            await kit.sleep(0.02)
         seen["interrupted"].sort()
         return seen
 
@@ -425,8 +428,9 @@ class Duo(Steps):
             for n in (1, 2):
                 await s.publish(self.uri("topic"), "event", n, key=[n],
                                 options=t.PublishOptions(acknowledge=True))
-        finally:
+        finally:  # with the calls whose INTERRUPT the callee should have seen
             await s.publish(self.uri("control"), "finish",
+                            ["cancel_me", "timeout_me"] if timed else ["cancel_me"],
                             options=t.PublishOptions(acknowledge=True))
         return out
 
