@@ -30,6 +30,8 @@ from typing import Any
 __all__ = [
     "Best",
     "Child",
+    "compiled_websocket",
+    "ours_env",
     "clock_ticks",
     "command_line",
     "cpu_now",
@@ -99,6 +101,80 @@ def command_line() -> str:
     """The command that runs this benchmark, as typed from the repository root."""
     script = os.path.relpath(os.path.abspath(sys.argv[0]), ROOT)
     return " ".join(["python", script, *sys.argv[1:]])
+
+
+# ------------------------------------------------------------------------------ builds
+
+_WS_SOURCES = ROOT / "packages" / "wamp-websocket" / "src" / "wamp_websocket"
+_COMPILED = ("_framing", "_speedups")
+
+
+def compiled_websocket(cache: Path | None = None) -> tuple[Path | None, str]:
+    """A copy of ``wamp_websocket`` with its Cython modules compiled, as a wheel has them.
+
+    An editable install (the ``bench`` environment) compiles ``_speedups`` but leaves the
+    frame parser ``_framing`` in pure Python; put the returned folder first on
+    ``PYTHONPATH`` to run what ``pip install`` gives users. Built once per source content and
+    interpreter into ``.cache/bench/`` (Cython and a C compiler needed, about half a minute);
+    returns ``(None, why)`` when that cannot be done, and ``(folder, note)`` otherwise.
+    """
+    import hashlib
+    import shutil
+    import sysconfig
+
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(_WS_SOURCES.iterdir()):
+        if path.suffix in (".py", ".pyx", ".c", ".h", ".pyi"):
+            digest.update(path.name.encode() + path.read_bytes())
+    cache = cache or ROOT / ".cache" / "bench"
+    target = cache / f"wamp_websocket-{digest.hexdigest()[:16]}"
+    marker = target / "wamp_websocket" / ".compiled"
+    note = f"wamp_websocket with compiled {' and '.join(_COMPILED)} (as a wheel), from {target}"
+    if marker.exists():
+        return target, note
+    try:
+        from Cython.Build import cythonize
+        from setuptools import Distribution, Extension
+        from setuptools.command.build_ext import build_ext
+    except ImportError as exc:
+        return None, f"pure-Python wamp_websocket._framing (editable install; {exc})"
+    work = cache / "build"
+    shutil.rmtree(target, ignore_errors=True)
+    package = target / "wamp_websocket"
+    shutil.copytree(_WS_SOURCES, package,
+                    ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"))
+    flags = ["-O3", "-g0", "-Wno-unused-function"]
+    extensions = [
+        Extension("wamp_websocket._speedups",
+                  [str(package / n) for n in ("_speedups.pyx", "_mask_simd.c", "_utf8_simd.c")],
+                  include_dirs=[str(package)], extra_compile_args=flags),
+        Extension("wamp_websocket._framing", [str(package / "_framing.py")],
+                  extra_compile_args=flags),
+    ]
+    print(f"  compiling wamp_websocket's Cython modules for the benchmark into {target}",
+          flush=True)
+    try:
+        built = cythonize(extensions, build_dir=str(work / "cython"), quiet=True,
+                          compiler_directives={"language_level": 3})
+        command = build_ext(Distribution({"name": "wamp-websocket", "ext_modules": built}))
+        command.build_lib = str(target)
+        command.build_temp = str(work / f"temp-{sysconfig.get_platform()}")
+        command.ensure_finalized()
+        command.run()
+    except Exception as exc:  # no compiler, a Cython error: measure the editable install
+        shutil.rmtree(target, ignore_errors=True)
+        return None, f"pure-Python wamp_websocket._framing (compiling failed: {exc})"
+    marker.write_text("compiled\n", encoding="utf-8")
+    return target, note
+
+
+def ours_env(folder: Path | None) -> dict[str, str]:
+    """The environment for a process running our packages (``folder`` first on the path)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if folder is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(folder), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
 
 
 # ------------------------------------------------------------------------------ children

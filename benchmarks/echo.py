@@ -37,7 +37,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _echo_peers import FLOOR, SERVERS
-from _procs import Best, Child, command_line, load_note, print_grid
+from _procs import Best, Child, command_line, compiled_websocket, load_note, ours_env, print_grid
 from _util import environment
 
 PEERS = Path(__file__).resolve().parent / "_echo_peers.py"
@@ -51,13 +51,15 @@ def case_name(size: int, inflight: int) -> str:
     return f"{kind}, {'sequential' if inflight == 1 else f'{inflight} in flight'}"
 
 
-def start(role: str, names: Sequence[str], log_dir: Path) -> dict[str, Child]:
-    """Start a process per implementation; those that cannot start are reported and left out."""
+def start(role: str, names: Sequence[str], log_dir: Path,
+          env: dict[str, str] | None = None) -> dict[str, Child]:
+    """Start a process per implementation; those that cannot start are reported and left out.
+    Ours run with ``env`` (the compiled wamp_websocket first on the path)."""
     started: dict[str, Child] = {}
     for name in names:
         try:
             started[name] = Child(f"{role}-{name}", [sys.executable, str(PEERS), role, name],
-                                  log_dir=log_dir)
+                                  log_dir=log_dir, env=env if name.startswith("ours") else None)
         except (RuntimeError, TimeoutError) as exc:
             first = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
             print(f"  {role} {name}: not available ({first})")
@@ -153,6 +155,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--text", action="store_true", help="text messages (default binary)")
     parser.add_argument("--only", default="", help="comma-separated implementations")
     parser.add_argument("--no-clients", action="store_true", help="server table only")
+    parser.add_argument("--pure", action="store_true",
+                        help="our frame parser as the editable install has it (pure Python)")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.warmup = 1, 0.5, 0.2
@@ -165,9 +169,13 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.seconds:g} s windows; {'text' if args.text else 'binary'} messages; "
           f"logs in {log_dir}; {load_note()}")
     with_floor = [*names, FLOOR] if not only or FLOOR in only else names
-    servers = start("server", with_floor, log_dir)
+    folder, note = (None, "pure-Python wamp_websocket._framing (--pure)") if args.pure \
+        else compiled_websocket()
+    print(f"ours: {note}")
+    env = ours_env(folder)
+    servers = start("server", with_floor, log_dir, env)
     client_names = ["lean"] + ([] if args.no_clients else names)
-    clients = start("client", client_names, log_dir)
+    clients = start("client", client_names, log_dir, env)
     try:
         best = run_rounds(servers, clients, args)
     finally:

@@ -174,7 +174,7 @@ def scale_us(kind: str, n: int, ser_id: str, seconds: float) -> tuple[float, flo
     return publish, 1e6 / rate(one, seconds=seconds, repeat=3)
 
 
-def socket_comparison(quick: bool = False) -> None:
+def socket_comparison(quick: bool = False, pure: bool = False) -> None:
     """Our router and Crossbar.io under the same client load over real sockets.
 
     Both serve the same ``config.json`` in their own process (Crossbar.io from
@@ -184,7 +184,7 @@ def socket_comparison(quick: bool = False) -> None:
     """
     from wamp_rpc import router_comparison
 
-    router_comparison(quick=quick)
+    router_comparison(quick=quick, pure=pure)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--serializers", default="json,msgpack")
     parser.add_argument("--no-sockets", action="store_true",
                         help="skip the socket comparison with Crossbar.io")
+    parser.add_argument("--pure", action="store_true",
+                        help="sockets: our frame parser as the editable install has it")
     args = parser.parse_args(argv)
     seconds = 0.05 if args.quick else 0.25
     sers = args.serializers.split(",")
@@ -221,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {kind:8} N={n:>6}  publish {publish:6.2f} us   call {call:6.2f} us"
                   f"   (run {setup:.1f} s)")
     if not args.no_sockets:
-        socket_comparison(args.quick)
+        socket_comparison(args.quick, args.pure)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@
     python benchmarks/run_all.py --only echo,wamp_rpc
 
 Runs, each as its own process with this interpreter (the ``bench`` environment, which has
-Autobahn|Python, websockets and wsaccel): ``serializers.py``, ``websocket.py``, ``router.py``
-(in memory, then over sockets against Crossbar.io), ``echo.py`` and ``wamp_rpc.py``. Their
+Autobahn|Python, websockets and wsaccel): ``serializers.py``, ``messages.py`` (when present),
+``websocket.py``, ``router.py`` (in memory, then over sockets against Crossbar.io),
+``echo.py`` and ``wamp_rpc.py``. Their
 output streams as they run; at the end the ratio tables (the lines of each "Goal" section)
 are printed again together, each under the command that produced it. Exit status 1 when a
 benchmark failed to run (a missed goal is reported, not an error).
@@ -27,7 +28,7 @@ from _procs import load_note
 from _util import environment
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("serializers", "websocket", "router", "echo", "wamp_rpc")
+BENCHMARKS = ("serializers", "messages", "websocket", "router", "echo", "wamp_rpc")
 
 
 def run(name: str, quick: bool) -> tuple[int, list[str], float]:
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="every benchmark with --quick")
     parser.add_argument("--only", default="", help=f"comma-separated, from {BENCHMARKS}")
     args = parser.parse_args(argv)
-    chosen = [b for b in BENCHMARKS if not args.only or b in args.only.split(",")]
+    chosen = [b for b in BENCHMARKS if (not args.only or b in args.only.split(","))
+              and (HERE / f"{b}.py").exists()]
     print(f"benchmarks: {', '.join(chosen)}; {environment()}; {load_note()}")
     summary: list[str] = []
     failed = []

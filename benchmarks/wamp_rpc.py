@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _procs import Best, Child, command_line, load_note, print_grid
+from _procs import Best, Child, command_line, compiled_websocket, load_note, ours_env, print_grid
 from _util import environment
 from _wamp_peers import CLIENTS, router_config
 
@@ -52,7 +52,9 @@ def case_label(mode: str, inflight: int) -> str:
 class Routers:
     """Our router and Crossbar.io, each serving :func:`router_config` in its own process."""
 
-    def __init__(self, names: Sequence[str], log_dir: Path) -> None:
+    def __init__(self, names: Sequence[str], log_dir: Path,
+                 env: dict[str, str] | None = None) -> None:
+        self.env = env
         self.urls: dict[str, dict[str, str]] = {}
         self.pids: dict[str, int] = {}
         self._stops: list[Any] = []
@@ -68,7 +70,7 @@ class Routers:
         path = self.log_dir / "ours-config.json"
         path.write_text(json.dumps(router_config(0, 0)), encoding="utf-8")
         child = Child("router-ours", [sys.executable, str(PEERS), "router", "ours", str(path)],
-                      log_dir=self.log_dir)
+                      log_dir=self.log_dir, env=self.env)
         self._stops.append(child.stop)
         urls = child.ready["urls"]
         self.urls["ours"] = {"ws": next(u for u in urls if u.startswith("ws")),
@@ -105,12 +107,13 @@ class Routers:
             stop()
 
 
-def start_clients(names: Sequence[str], log_dir: Path) -> dict[str, Child]:
+def start_clients(names: Sequence[str], log_dir: Path,
+                  env: dict[str, str] | None = None) -> dict[str, Child]:
     clients = {}
     for name in names:
         try:
             clients[name] = Child(f"client-{name}", [sys.executable, str(PEERS), "client", name],
-                                  log_dir=log_dir)
+                                  log_dir=log_dir, env=env if name.startswith("ours") else None)
         except (RuntimeError, TimeoutError) as exc:
             text = str(exc).strip().splitlines()
             print(f"  client {name}: not available ({text[-1] if text else repr(exc)})")
@@ -188,8 +191,16 @@ def goal(best: Best, routers: Routers, transports: Sequence[str]) -> None:
                           f"{ratio:5.2f}x ({verdict}); client CPU per item {cpu:5.2f}x less")
 
 
+def ours_environment(pure: bool) -> dict[str, str]:
+    """The environment of our processes: the compiled wamp_websocket unless ``pure``."""
+    folder, note = (None, "pure-Python wamp_websocket._framing (--pure)") if pure \
+        else compiled_websocket()
+    print(f"ours: {note}")
+    return ours_env(folder)
+
+
 def router_comparison(*, quick: bool, rounds: int = 3, seconds: float = 1.5,
-                      load: str = "ours-asyncio") -> None:
+                      load: str = "ours-asyncio", pure: bool = False) -> None:
     """``benchmarks/router.py``'s socket part: router CPU per routed call and per delivered
     event, our router and Crossbar.io under the same client load (``load``, 100 in flight)."""
     args = argparse.Namespace(rounds=1 if quick else rounds, seconds=0.5 if quick else seconds,
@@ -200,8 +211,9 @@ def router_comparison(*, quick: bool, rounds: int = 3, seconds: float = 1.5,
           f"({load} client, caller and callee or publisher and subscriber sessions in one "
           f"process, 100 in flight); {args.rounds} round(s) of {args.seconds:g} s; "
           f"logs in {log_dir}; {load_note()}")
-    routers = Routers(["ours", "crossbar"], log_dir)
-    clients = start_clients([load], log_dir)
+    env = ours_environment(pure)
+    routers = Routers(["ours", "crossbar"], log_dir, env)
+    clients = start_clients([load], log_dir, env)
     try:
         best = run_rounds(routers, clients, TRANSPORTS, cases, args)
     finally:
@@ -243,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--routers", default="ours,crossbar")
     parser.add_argument("--transports", default=",".join(TRANSPORTS))
     parser.add_argument("--clients", default=",".join(CLIENTS))
+    parser.add_argument("--pure", action="store_true",
+                        help="our frame parser as the editable install has it (pure Python)")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.warmup = 1, 0.5, 0.2
@@ -252,8 +266,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"WAMP calls and events through a router over loopback; {environment()}")
     print(f"router and client in separate processes; {args.rounds} round(s) of "
           f"{args.seconds:g} s windows; logs in {log_dir}; {load_note()}")
-    routers = Routers(args.routers.split(","), log_dir)
-    clients = start_clients(args.clients.split(","), log_dir)
+    env = ours_environment(args.pure)
+    routers = Routers(args.routers.split(","), log_dir, env)
+    clients = start_clients(args.clients.split(","), log_dir, env)
     try:
         best = run_rounds(routers, clients, transports, CASES, args)
     finally:
