@@ -32,13 +32,17 @@ class FuzzClientProtocol(WebSocketClientProtocol):
         else:
             self.factory.received.append(payload)
 
-    def onClose(self, wasClean, code, reason):
-        if not self.factory.closed.called:
-            self.factory.closed.callback(code)
-
 
 class FuzzClientFactory(WebSocketClientFactory):
+    """Moves on when the TCP connection is gone, as Autobahn's testee client does: wstest
+    records a case when its side of the connection closes, which may come after ``onClose``
+    (a client waits for the server to close TCP after the closing handshake)."""
+
     protocol = FuzzClientProtocol
+
+    def clientConnectionLost(self, connector, reason):
+        if not self.closed.called:
+            self.closed.callback(None)
 
     def clientConnectionFailed(self, connector, reason):
         if not self.closed.called:
