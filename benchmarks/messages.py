@@ -7,9 +7,19 @@ typical Options/Details), the nanoseconds per ``parse(list)`` (ours through
 ``wamp_core.message.parse``, the dispatcher the serializers use; Autobahn's
 through ``Class.parse``), per ``marshal()`` and their sum, with the speedup
 (Autobahn's time / ours) measured in the same run. No serializer is involved:
-this is the cost of the message objects alone. CPU time, best of several
-rounds taken in turn. Autobahn|Python must be importable for its column
-(``hatch run bench:python benchmarks/messages.py``); without it only our figures are printed.
+this is the cost of the message objects alone.
+
+Then the floor set by the libraries (``--floor``, on by default): for MessagePack
+and CBOR, the time spent in the encoder and decoder alone for a CALL and a
+1 KiB EVENT (ours: ``wamp_core.serializer``'s encoder, cbor2's decoder;
+Autobahn's: ``msgpack.packb``/``cbor2.dumps`` and the decoder), next to
+Autobahn's whole serializer round trip (serialize a fresh message, unserialize
+it). Their quotient is the best ratio a serializer round trip could show
+against Autobahn if messages and serializer glue cost nothing.
+
+CPU time, best of several rounds taken in turn. Autobahn|Python must be
+importable for its columns (``hatch run bench:python benchmarks/messages.py``);
+without it only our figures are printed.
 """
 
 from __future__ import annotations
@@ -74,7 +84,7 @@ def load_autobahn() -> Any:
             import txaio
 
             txaio.use_asyncio()
-            from autobahn.wamp import message
+            from autobahn.wamp import message, serializer  # noqa: F401 - loaded quietly here
     except ImportError:
         return None
     return message
@@ -129,6 +139,61 @@ def run(names: list[str], seconds: float, repeat: int) -> None:
         t_b = 1 / (1 / t_p + 1 / t_m) if t_p and t_m else 0.0
         rows.append((name, _ns(o_p), _ns(t_p), _x(o_p, t_p), _ns(o_m), _ns(t_m), _x(o_m, t_m),
                      _ns(o_b), _ns(t_b), _x(o_b, t_b)))
+    _print_rows(head, rows)
+
+
+FLOOR_SAMPLES = ("CALL", "EVENT 1KiB")
+
+
+def _codecs(fmt: str) -> tuple[Any, Any, Any]:
+    """(our encoder, Autobahn's encoder, the decoder both use) for a format."""
+    import cbor2
+    import msgpack
+    from wamp_core.serializer import create_transport_serializer
+
+    ours_encode = create_transport_serializer(fmt)._key.serialize
+    if fmt == "cbor":
+        return ours_encode, cbor2.dumps, cbor2.loads
+    return (ours_encode, lambda obj: msgpack.packb(obj, use_bin_type=True),
+            lambda data: msgpack.unpackb(data, raw=False))
+
+
+def _floor_row(ab: Any, fmt: str, name: str, seconds: float, repeat: int) -> tuple[str, ...]:
+    ours_encode, ab_encode, decode = _codecs(fmt)
+    wire = SAMPLES[name]
+    data = ours_encode(wire)
+    timers = [Timer(lambda: ours_encode(wire), seconds=seconds),
+              Timer(lambda: decode(data), seconds=seconds),
+              Timer(lambda: ab_encode(wire), seconds=seconds)]
+    if ab is not None:
+        from autobahn.wamp import serializer
+
+        ab_ser = {"msgpack": serializer.MsgPackSerializer,
+                  "cbor": serializer.CBORSerializer}[fmt]()
+        cls = _autobahn_class(ab, wire)
+        ab_data, _ = ab_ser.serialize(cls.parse(list(wire)))
+        timers += [Timer(lambda: None, seconds=seconds, each=ab_ser.serialize,
+                         make=lambda n: [cls.parse(list(wire)) for _ in range(n)]),
+                   Timer(lambda: ab_ser.unserialize(ab_data, True), seconds=seconds)]
+    rates = [*race(timers, repeat), 0.0, 0.0]
+    ours_lib = 1e9 / rates[0] + 1e9 / rates[1]
+    ab_lib = 1e9 / rates[2] + 1e9 / rates[1]
+    ab_rt = 1e9 / rates[3] + 1e9 / rates[4] if rates[3] and rates[4] else 0.0
+    return (f"{fmt} {name}", f"{ours_lib:,.0f}", f"{ab_lib:,.0f}",
+            f"{ab_rt:,.0f}" if ab_rt else "-", f"{ab_rt / ours_lib:.2f}x" if ab_rt else "-")
+
+
+def run_floor(seconds: float, repeat: int) -> None:
+    """The time inside the encoding libraries against Autobahn's serializer round trip."""
+    ab = load_autobahn()
+    print("\nfloor: ns in the encoder + decoder alone, against Autobahn's serializer round trip")
+    head = ("", "ours: lib", "AB: lib", "AB: round trip", "best possible")
+    rows = [_floor_row(ab, fmt, name, seconds, repeat)
+            for fmt in ("msgpack", "cbor") for name in FLOOR_SAMPLES]
+    _print_rows(head, rows)
+
+
+def _print_rows(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     fmt = "  ".join([f"{{:<{widths[0]}}}"] + [f"{{:>{w}}}" for w in widths[1:]])
     print(fmt.format(*head))
@@ -145,12 +210,17 @@ def main() -> None:
     parser.add_argument("--only", default="",
                         help=f"comma-separated subset of: {', '.join(SAMPLES)}")
     parser.add_argument("--quick", action="store_true", help="shorter timing runs")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the encoder/decoder floor table")
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(SAMPLES)
     unknown = [n for n in names if n not in SAMPLES]
     if unknown:
         parser.error(f"unknown messages {unknown}")
-    run(names, seconds=0.03 if args.quick else 0.1, repeat=3 if args.quick else 7)
+    seconds, repeat = (0.03, 3) if args.quick else (0.1, 7)
+    run(names, seconds, repeat)
+    if not args.no_floor:
+        run_floor(seconds, repeat)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,13 @@ must really take the common messages.
 
 from __future__ import annotations
 
+import collections
+import decimal
+import enum
 import inspect
 from typing import Any
 
+import cbor2
 import pytest
 from _serializer_samples import SAMPLES
 from hypothesis import given, settings
@@ -21,6 +25,7 @@ from wamp_core import message
 from wamp_core.exception import ProtocolError
 from wamp_core.message import MESSAGE_CLASSES, Message
 from wamp_core.message._table import Field, install
+from wamp_core.serializer import CBORSerializer, _cbor
 
 GENERATED = sorted(
     (cls for cls in MESSAGE_CLASSES.values() if getattr(cls.parse.__func__, "_generated", False)),
@@ -279,3 +284,75 @@ def test_fuzz_fast_and_general_parsers_agree(wire: list[Any]) -> None:
 @given(st.sampled_from(GENERATED), st.lists(values | options, max_size=6))
 def test_fuzz_any_list_under_a_type_code(cls: Any, rest: list[Any]) -> None:
     assert_same_outcome(cls, [cls.MESSAGE_TYPE, *rest])
+
+
+# -- CBOR: small containers written here, the same bytes as cbor2 -----------------------------
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "deep"
+    for i in range(depth):
+        value = [value] if i % 2 else {"k": value}
+    return value
+
+
+DEEP = [_nested(3), _nested(_cbor.MAX_DEPTH + 3), _nested(60)]
+INT_EDGES = [0, 1, 23, 24, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**53, 2**64 - 1, 2**64,
+             2**70, -1, -24, -25, -256, -257, -65536, -65537, -(2**32), -(2**32) - 1,
+             -(2**64), -(2**64) - 1, -(2**70)]
+cbor_scalars = (st.none() | st.booleans() | st.integers() | st.sampled_from(INT_EDGES)
+                | st.floats() | st.text(max_size=300) | st.binary(max_size=300))
+cbor_values = st.recursive(
+    cbor_scalars,
+    lambda inner: st.lists(inner, max_size=14) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=8) | st.integers() | st.booleans(), inner, max_size=7),
+    max_leaves=40,
+)
+
+
+def assert_same_cbor(value: Any) -> None:
+    ours, theirs = _cbor.dumps(value), cbor2.dumps(value)
+    assert ours == theirs, value
+
+
+@settings(max_examples=300, deadline=None)
+@given(cbor_values)
+def test_cbor_bytes_are_cbor2s(value: Any) -> None:
+    assert_same_cbor(value)
+    assert_same_cbor([48, 1, {}, "a.b", [value], {"k": value}])
+
+
+@pytest.mark.parametrize("value", [
+    INT_EDGES, [[i] for i in INT_EDGES], {str(i): i for i in range(4)},
+    ["x" * 23, "x" * 24, "x" * 255, "x" * 256, "é" * 200, "x" * 70_000, "\U0001f600"],
+    [b"", b"\x00" * 24, b"\xff" * 256, b"b" * 70_000],
+    [float("nan"), float("inf"), float("-inf"), -0.0, 5e-324, 1.5, 1e300],
+    [list(range(8)), list(range(9)), list(range(100)), {i: i for i in range(5)}],
+    [{}, [], (), [[]], [{}], {"": {}}],
+    DEEP,
+    [{1, 2}, frozenset(), bytearray(b"ab"), decimal.Decimal("1.5")],
+    [enum.IntEnum("E", "A B").A, collections.OrderedDict(a=1)],
+    [type("S", (str,), {})("sub"), True, False, None],
+], ids=lambda v: repr(v)[:30])
+def test_cbor_bytes_are_cbor2s_on_edges(value: Any) -> None:
+    assert_same_cbor(value)
+
+
+def test_cbor_errors_like_cbor2() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        _cbor.dumps(["\ud800"])
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(cbor2.CBOREncodeValueError):
+        _cbor.dumps(cycle)
+    with pytest.raises(cbor2.CBOREncodeError):
+        _cbor.dumps([object()])
+
+
+def test_cbor_serializer_writes_cbor2s_bytes() -> None:
+    ser = CBORSerializer()
+    for msg in SAMPLES:
+        data, binary = ser.serialize(msg)
+        assert binary
+        assert data == cbor2.dumps(msg.marshal())
+        assert ser.unserialize(data, True) == [msg]

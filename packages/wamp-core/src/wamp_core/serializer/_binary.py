@@ -3,8 +3,11 @@
 Each uses the compiled path of its library (``msgpack``'s C packer and
 unpacker, ``cbor2``'s native module, ``py-ubjson``'s C extension) and lets the
 library decide how values outside JSON's model travel (integers beyond 64 bits,
-NaN, extension types, tags). A MessagePack payload must hold exactly one
-value; CBOR and UBJSON, like their libraries, ignore octets after the first.
+NaN, extension types, tags). CBOR's small containers are the exception: cbor2
+spends more on each array and map than Python code needs, so :mod:`._cbor`
+writes those (the same bytes) and hands the rest to cbor2. A MessagePack
+payload must hold exactly one value; CBOR and UBJSON, like their libraries,
+ignore octets after the first.
 
 Batched mode (spec: WAMP-over-Batched-WebSocket): every message is preceded by
 its length as a 4-octet big-endian unsigned integer, and a payload carries any
@@ -24,6 +27,7 @@ from zope.interface import implementer  # type: ignore[import-untyped]
 
 from wamp_core.exception import SerializationError
 from wamp_core.interfaces import IObjectSerializer
+from wamp_core.serializer._cbor import dumps as cbor_dumps
 from wamp_core.serializer._common import Buffer, EncoderKey, frame_record, split_records
 
 __all__ = [
@@ -116,13 +120,17 @@ class MsgPackObjectSerializer(BinaryObjectSerializer):
 
 @implementer(IObjectSerializer)
 class CBORObjectSerializer(BinaryObjectSerializer):
-    """CBOR (RFC 8949) with cbor2."""
+    """CBOR (RFC 8949) with cbor2; small containers are written by :func:`._cbor.dumps`.
+
+    The output is the same bytes ``cbor2.dumps`` writes, about twice as fast for
+    small messages (cbor2 6 pays a high fixed cost per container).
+    """
 
     NAME = "cbor"
     _LABEL = "CBOR"
 
     def __init__(self, batched: bool = False) -> None:
-        super().__init__(batched, cbor2.dumps, cbor2.loads)
+        super().__init__(batched, cbor_dumps, cbor2.loads)
 
 
 # UBJSON containers with a type and a count ("[$Z#l<count>") make py-ubjson
