@@ -198,8 +198,7 @@ class _Builder:
 
     def option_lines(self, indent: str) -> list[str]:
         """Lines that build the Options/Details dict ``o`` from the attributes."""
-        start = ["c = self.custom", "o = {**c} if c else {}"] if self.cls._CUSTOM else ["o = {}"]
-        lines = list(start)
+        lines = ["c = self.custom", "o = {**c} if c else {}"] if self.cls._CUSTOM else ["o = {}"]
         for key in self.keys:
             lines.append(f"v = self.{key.attr}")
             if key.attr in self.defaults:
