@@ -240,8 +240,26 @@ class Batches:
             pytest.fail(f"{case.name} was not in the batch of {case.group}", pytrace=False)
         return batch.results[case.name], output_tail(without_expected_noise(batch.output), 60)
 
+    def output(self, case: Case, module: str) -> str:
+        """The whole output of the client process that ran ``case`` (after ``result``)."""
+        return self.runs[(module, *case.group)].result().output
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class KnownDisagreement(Exception):
+    """What a strict xfail of a spec-vs-peer disagreement expects: the check failed AND the
+    disagreement's own evidence was seen (any other failure stays a failure)."""
+
+
+def expect_disagreement(checking: Callable[[], None], evidence: bool, what: str) -> None:
+    try:
+        checking()
+    except AssertionError as exc:
+        if evidence:
+            raise KnownDisagreement(what) from exc
+        raise
 
 
 _RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
