@@ -151,6 +151,43 @@ def test_run_starts_the_reactor_returns_none_after_leave_and_raises_connection_e
     assert _runner_script(server.urls[0]) == {"raised": "ConnectionRefusedError", "log": []}
 
 
+AUTOBAHN_STYLE_SCRIPT = textwrap.dedent("""
+    import sys
+    from twisted.internet import reactor
+    from wamp_twisted.wamp import ApplicationRunner, ApplicationSession
+
+    class Session(ApplicationSession):
+        async def onJoin(self, details):
+            self.leave()
+
+        def onLeave(self, details):
+            self.disconnect()
+
+        def onDisconnect(self):
+            print("disconnected", flush=True)
+            reactor.stop()  # what Autobahn's examples do
+
+    ApplicationRunner(sys.argv[1], "realm1").run(Session, log_level="info")
+    print("returned", flush=True)
+""")
+
+
+def test_run_tolerates_the_application_stopping_the_reactor_in_on_disconnect() -> None:
+    async def start() -> Any:
+        return await serve(ws=["127.0.0.1:0/ws"])
+
+    server = run(start())
+    try:
+        out = subprocess.run([sys.executable, "-c", AUTOBAHN_STYLE_SCRIPT, server.urls[0]],
+                             capture_output=True, text=True, timeout=30, check=False,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    finally:
+        run(server.close())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["disconnected", "returned"], out.stdout
+    assert "ReactorNotRunning" not in out.stderr + out.stdout, out.stderr
+
+
 def test_runner_arguments_as_autobahn() -> None:
     from twisted.internet.ssl import CertificateOptions
     from wamp_core.serializer import JsonSerializer

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from twisted.internet.defer import Deferred
+from twisted.internet.error import ReactorNotRunning
 from twisted.internet.interfaces import IOpenSSLClientConnectionCreator, IOpenSSLContextFactory
 from twisted.python.failure import Failure
 from wamp_core import protocol as _protocol
@@ -38,6 +39,10 @@ from wamp_core.log import set_log_level
 from wamp_core.types import ComponentConfig
 
 from wamp_twisted._txaio import global_reactor, txaio_api
+
+# Seconds the runner waits, after the session is done, for its transport to close before it
+# stops the reactor anyway.
+_DISCONNECT_GRACE = 5.0
 
 __all__ = ["ApplicationRunner", "ApplicationSession", "ApplicationSessionFactory", "Session"]
 
@@ -135,12 +140,29 @@ class ApplicationRunner(ApplicationRunnerBase):
 
         outcome: list[BaseException] = []
 
+        def stop_reactor() -> None:
+            try:
+                reactor.stop()
+            except ReactorNotRunning:  # the application stopped it (Autobahn's examples do)
+                pass
+
+        sessions: list[Any] = []
+
         def finished(result: Any) -> None:
             if isinstance(result, Failure) and result.value is not None:
                 outcome.append(self._unwrap(result.value))
-            if reactor.running:
-                reactor.stop()
+            if not reactor.running:
+                return
+            session = sessions[-1] if sessions else None
+            if session is not None and session.is_connected():
+                # Done at leave: let the transport close and onDisconnect run first (an
+                # Autobahn application may stop the reactor there); bounded by a fallback.
+                session.on("disconnect", lambda *_a, **_k: reactor.callLater(0, stop_reactor))
+                reactor.callLater(_DISCONNECT_GRACE, stop_reactor)
+            else:
+                reactor.callLater(0, stop_reactor)
 
+        self._component.on("join", lambda session, details: sessions.append(session))
         self._done = done = self._component.start(reactor)
         done.addBoth(finished)
         reactor.addSystemEventTrigger("before", "shutdown", _stop_all, [self._component],
