@@ -47,7 +47,14 @@ from wamp_core.exception import ApplicationError, SessionNotReady, TransportLost
 from wamp_core.interfaces import ISession, ITransportHandler
 from wamp_core.message import Event, Interrupt, Invocation, Unregistered, Unsubscribed, Welcome
 from wamp_core.observable import call_as_future, failure_value
-from wamp_core.request import CallRequest
+from wamp_core.request import (
+    CallRequest,
+    Endpoint,
+    Handler,
+    Publication,
+    Registration,
+    Subscription,
+)
 from wamp_core.session import (
     CALL,
     PUBLISH,
@@ -68,7 +75,18 @@ from wamp_core.types import Challenge, CloseDetails, ComponentConfig, SessionDet
 from wamp_core.types import TransportDetails as _TransportDetails
 from wamp_core.uri import check_realm
 
-__all__ = ["ApplicationSession", "ApplicationSessionFactory", "BaseSession", "Session"]
+# Autobahn's ``autobahn.wamp.protocol`` also offers the request handles (from ``request``).
+__all__ = [
+    "ApplicationSession",
+    "ApplicationSessionFactory",
+    "BaseSession",
+    "Endpoint",
+    "Handler",
+    "Publication",
+    "Registration",
+    "Session",
+    "Subscription",
+]
 
 _NORMAL_REASONS: Final = frozenset((
     CloseDetails.REASON_DEFAULT, ApplicationError.CLOSE_GOODBYE_AND_OUT,
