@@ -12,8 +12,9 @@ What it does, and nothing else:
 
 - **pump**: after input, a fired timer or a send, drain the engine: events to the
   application layer, timer requests to ``reactor.callLater``, bytes to ONE
-  ``transport.write``; sends outside a pump schedule one pump per reactor iteration
-  (``callLater(0)``), so many messages sent in one iteration leave in one write;
+  ``transport.write``; sends from the callbacks of a pump leave with that write; sends
+  outside a pump schedule one pump per reactor iteration (``callLater(0)``), so many
+  messages sent in one iteration leave in one write;
 - **flow control**: the protocol registers itself with its transport as a streaming producer.
   When the transport's buffer is full (``pauseProducing``) reading pauses too (a peer that
   does not read cannot make us produce more for it), ``resumeProducing`` resumes; more than
@@ -468,6 +469,8 @@ class EngineProtocol(Protocol):
     def _io_wake(self, now: bool = False) -> None:
         if now:
             self._pump()
+        elif self._pumping:
+            return  # sent from a callback of the running pump, which writes when it ends
         elif self._wake is None and self.transport is not None:
             self._wake = self._reactor.callLater(0, self._pump)
 
