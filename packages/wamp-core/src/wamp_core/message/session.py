@@ -26,6 +26,14 @@ CLIENT_ROLES = frozenset(("publisher", "subscriber", "caller", "callee"))
 ROUTER_ROLES = frozenset(("broker", "dealer"))
 
 
+def _extra(v: Any, msg: str, field: str) -> dict[str, Any]:
+    """The Extra dict of CHALLENGE and AUTHENTICATE (None: empty)."""
+    return {} if v is None else check_dict(v, msg, field)
+
+
+_EXTRA = Field("extra", _extra, "Extra|dict")
+
+
 def _marshal_roles(roles: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {role: ({"features": f} if f else {}) for role, f in roles.items()}
 
@@ -232,17 +240,14 @@ class Challenge(Message):
 
     # [CHALLENGE, AuthMethod|string, Extra|dict]
     MESSAGE_TYPE = 4
-    _HEAD = (Field("method", check_str, "AuthMethod|string"),
-             Field("extra", check_dict, "Extra|dict"))
+    _HEAD = (Field("method", check_str, "AuthMethod|string"), _EXTRA)
     __slots__ = slots(_HEAD, ())
 
     method: str
     extra: dict[str, Any]
 
     def __init__(self, method: str, extra: dict[str, Any] | None = None) -> None:
-        self._serialized = None
-        self.method = check_str(method, "CHALLENGE", "AuthMethod|string")
-        self.extra = {} if extra is None else check_dict(extra, "CHALLENGE", "Extra|dict")
+        self._init(method, extra)
 
 
 class Authenticate(Message):
@@ -250,17 +255,14 @@ class Authenticate(Message):
 
     # [AUTHENTICATE, Signature|string, Extra|dict]
     MESSAGE_TYPE = 5
-    _HEAD = (Field("signature", check_str, "Signature|string"),
-             Field("extra", check_dict, "Extra|dict"))
+    _HEAD = (Field("signature", check_str, "Signature|string"), _EXTRA)
     __slots__ = slots(_HEAD, ())
 
     signature: str
     extra: dict[str, Any]
 
     def __init__(self, signature: str, extra: dict[str, Any] | None = None) -> None:
-        self._serialized = None
-        self.signature = check_str(signature, "AUTHENTICATE", "Signature|string")
-        self.extra = {} if extra is None else check_dict(extra, "AUTHENTICATE", "Extra|dict")
+        self._init(signature, extra)
 
 
 class Goodbye(Message):
