@@ -1,7 +1,7 @@
 """Every benchmark in turn, then the goals they printed, in one run.
 
     python dev.py bench                      # = hatch run bench:all
-    hatch run bench:all -- --quick           # shorter runs (a few minutes)
+    hatch run bench:all --quick              # shorter runs (a few minutes)
     python benchmarks/run_all.py --only echo,wamp_rpc
 
 Runs, each as its own process with this interpreter (the ``bench`` environment, which has
