@@ -20,13 +20,16 @@ straight-line attribute access without loops over tables or keyword splats:
 
 - ``_init(self, <constructor parameters>)``: validates and stores every
   attribute, in the order head fields, payload, keys, ``custom`` (the order
-  decides which fault a message with several reports). Constructors call it.
+  decides which fault a message with several reports); built for the
+  constructors that call it (SUBSCRIBE and REGISTER check their URI against
+  the match policy by hand, HELLO and WELCOME their roles).
 - ``marshal()`` and ``_options()`` (the Options/Details dict alone).
 - ``parse(wmsg)``: a fast path that only accepts. It checks the shape with
   inline tests, builds the object with ``object.__new__`` and stores the slots
   directly, and hands anything it is not sure of (a failed check, payload
   passthru keys, a URI not yet in the cache of valid URIs) to the general
-  parser ``_parse_slow``, which finds and reports the fault. So both paths
+  parser ``_parse_slow``, which finds and reports the fault (a rule that
+  spans fields narrows the fast path with ``Field.fast``). So both paths
   accept the same messages, build the same objects and raise the same errors
   (``tests/wamp_core/test_message_fastpath.py`` compares them).
 
