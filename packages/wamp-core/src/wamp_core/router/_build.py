@@ -23,6 +23,7 @@ def build_event(subscription: int, publication: int, pub: Any, publisher: int | 
                 topic: str | None, retained: bool | None = None) -> Event:
     """EVENT for ``subscription`` carrying the payload of the PUBLISH ``pub``."""
     e: Event = _new(Event)
+    e._serialized = None  # no cache miss on the first serialize
     e.subscription = subscription
     e.publication = publication
     e.args = pub.args
@@ -51,6 +52,7 @@ def build_invocation(request: int, registration: int, call: Any, timeout: int | 
                      caller_authrole: str | None, procedure: str | None) -> Invocation:
     """INVOCATION carrying the payload of the CALL ``call``."""
     m: Invocation = _new(Invocation)
+    m._serialized = None  # no cache miss on the first serialize
     m.request = request
     m.registration = registration
     m.args = call.args
@@ -78,6 +80,7 @@ def build_result(request: int, yld: Any, progress: bool | None, callee: int | No
                  callee_authid: str | None, callee_authrole: str | None) -> Result:
     """RESULT carrying the payload of the YIELD ``yld``."""
     m: Result = _new(Result)
+    m._serialized = None  # no cache miss on the first serialize
     m.request = request
     m.args = yld.args
     m.kwargs = yld.kwargs
@@ -100,6 +103,7 @@ def build_error(request_type: int, request: int, err: Any, callee: int | None = 
                 callee_authrole: str | None = None) -> Error:
     """ERROR for a request, carrying the error URI and payload of the ERROR ``err``."""
     m: Error = _new(Error)
+    m._serialized = None  # no cache miss on the first serialize
     m.request_type = request_type
     m.request = request
     m.error = err.error
