@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from wamp_core.transport.pump import EnginePump
 from wamp_core.types import TransportDetails
 
 __all__ = ["JOIN_LIMIT", "NO_COPY", "EngineProtocol", "coalesce", "is_awaitable", "peer_of",
@@ -130,7 +131,7 @@ def transport_details(transport: asyncio.BaseTransport, is_server: bool) -> Tran
     return details
 
 
-class EngineProtocol(asyncio.Protocol):
+class EngineProtocol(EnginePump, asyncio.Protocol):
     """Moves bytes between an asyncio transport and ``self._engine``; see the module text."""
 
     # from the application layer (mixed in after this class): ``is_server``, ``factory``,
@@ -197,40 +198,7 @@ class EngineProtocol(asyncio.Protocol):
 
     # -- the pump -------------------------------------------------------------------------
 
-    def _end_of_stream(self) -> None:
-        if self._eof:
-            return
-        self._eof = True
-        if self._engine is not None:
-            self._engine.receive_eof()
-            self._pump()
-
-    def _pump(self) -> None:
-        """Drain the engine: events, then timers, then one write."""
-        self._wake = None
-        engine = self._engine
-        if engine is None:
-            return
-        if self._pumping:
-            self._again = True
-            return
-        if self._early:
-            self._engine_made()
-        self._pumping = True
-        try:
-            while True:
-                self._again = False
-                events = engine.events_received()
-                if events:
-                    self._handle_events(events)
-                requests = engine.timers()
-                if requests:
-                    self._arm(requests)
-                if not events and not self._again:
-                    break
-            self._write(engine.data_to_send())
-        finally:
-            self._pumping = False
+    def _after_pump(self) -> None:
         if self._close_later:  # dropConnection() from a callback: after this write
             self._close_later = False
             self._io_drop(False)

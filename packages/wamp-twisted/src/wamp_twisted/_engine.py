@@ -48,6 +48,7 @@ from twisted.internet.interfaces import (
 )
 from twisted.internet.protocol import Protocol, connectionDone
 from twisted.python.failure import Failure
+from wamp_core.transport.pump import EnginePump
 from wamp_core.types import TransportDetails
 from zope.interface import implementer  # type: ignore[import-untyped]
 
@@ -210,7 +211,7 @@ class Outcome:
 
 
 @implementer(IPushProducer, IHalfCloseableProtocol, IHandshakeListener)
-class EngineProtocol(Protocol):
+class EngineProtocol(EnginePump, Protocol):
     """Moves bytes between a Twisted transport and ``self._engine``; see the module text."""
 
     # from the application layer (mixed in after this class): ``is_server``, ``factory``,
@@ -317,41 +318,6 @@ class EngineProtocol(Protocol):
             self._io_closed(False, f"connection lost: {reason.getErrorMessage()}")
 
     # -- the pump -------------------------------------------------------------------------
-
-    def _end_of_stream(self) -> None:
-        if self._eof:
-            return
-        self._eof = True
-        if self._engine is not None:
-            self._engine.receive_eof()
-            self._pump()
-
-    def _pump(self) -> None:
-        """Drain the engine: events, then timers, then one write."""
-        self._wake = None
-        engine = self._engine
-        if engine is None:
-            return
-        if self._pumping:
-            self._again = True
-            return
-        if self._early:
-            self._engine_made()
-        self._pumping = True
-        try:
-            while True:
-                self._again = False
-                events = engine.events_received()
-                if events:
-                    self._handle_events(events)
-                requests = engine.timers()
-                if requests:
-                    self._arm(requests)
-                if not events and not self._again:
-                    break
-            self._write(engine.data_to_send())
-        finally:
-            self._pumping = False
 
     def _write(self, chunks: list[bytes]) -> None:
         transport = self.transport
