@@ -21,7 +21,9 @@ UBJSON put a 4-octet big-endian length before every message. UBJSON needs the
 
 :data:`SERID_TO_SER`, :data:`SUBPROTOCOL_TO_SER` and :data:`RAWSOCKET_ID_TO_SER`
 map serializer ids, WebSocket subprotocols and RawSocket numbers to the
-installed formats. :func:`create_transport_serializer` builds a serializer from
+installed formats. :data:`CBOR_SPEEDUPS` says whether CBOR is encoded and
+decoded by the compiled module (else by Python and cbor2; the same bytes and
+values). :func:`create_transport_serializer` builds a serializer from
 an id (``"cbor"``, ``"json.batched"``); :func:`serializer_for_subprotocol` and
 :func:`serializer_for_rawsocket_id` from what a handshake negotiated.
 """
@@ -37,6 +39,7 @@ from wamp_core.serializer._binary import (
     UBJSONObjectSerializer,
     ubjson_available,
 )
+from wamp_core.serializer._cbor_impl import CBOR_SPEEDUPS
 from wamp_core.serializer._flatbuffers import (
     FlatBuffersObjectSerializer,
     FlatBuffersSerializer,
@@ -51,6 +54,7 @@ from wamp_core.serializer._wamp import (
 )
 
 __all__ = [
+    "CBOR_SPEEDUPS",
     "RAWSOCKET_ID_TO_SER",
     "SERID_TO_OBJSER",
     "SERID_TO_SER",

@@ -3,9 +3,11 @@
 Each uses the compiled path of its library (``msgpack``'s C packer and
 unpacker, ``cbor2``'s native module, ``py-ubjson``'s C extension) and lets the
 library decide how values outside JSON's model travel (integers beyond 64 bits,
-NaN, extension types, tags). CBOR's small containers are the exception: cbor2
-spends more on each array and map than Python code needs, so :mod:`._cbor`
-writes those (the same bytes) and hands the rest to cbor2. A MessagePack
+NaN, extension types, tags). CBOR is the exception: cbor2 spends more on each
+array and map than needed, so :mod:`._cbor_impl` supplies the encoder and
+decoder, compiled (``_cbor_speedups``) when built, else Python for small
+containers; both give cbor2's bytes and values and leave the rare cases to
+cbor2. A MessagePack
 payload must hold exactly one value; CBOR and UBJSON, like their libraries,
 ignore octets after the first.
 
@@ -21,13 +23,12 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-import cbor2
 import msgpack  # type: ignore[import-untyped]
 from zope.interface import implementer  # type: ignore[import-untyped]
 
 from wamp_core.exception import SerializationError
 from wamp_core.interfaces import IObjectSerializer
-from wamp_core.serializer._cbor import dumps as cbor_dumps
+from wamp_core.serializer import _cbor_impl
 from wamp_core.serializer._common import Buffer, EncoderKey, frame_record, split_records
 
 __all__ = [
@@ -120,17 +121,18 @@ class MsgPackObjectSerializer(BinaryObjectSerializer):
 
 @implementer(IObjectSerializer)
 class CBORObjectSerializer(BinaryObjectSerializer):
-    """CBOR (RFC 8949) with cbor2; small containers are written by :func:`._cbor.dumps`.
+    """CBOR (RFC 8949): the bytes and values of cbor2, sooner.
 
-    The output is the same bytes ``cbor2.dumps`` writes, about twice as fast for
-    small messages (cbor2 6 pays a high fixed cost per container).
+    The encoder and decoder come from :mod:`._cbor_impl`: compiled when built
+    (``CBOR_SPEEDUPS``), else Python for small containers and cbor2 for the rest
+    (cbor2 6 pays a high fixed cost per container).
     """
 
     NAME = "cbor"
     _LABEL = "CBOR"
 
     def __init__(self, batched: bool = False) -> None:
-        super().__init__(batched, cbor_dumps, cbor2.loads)
+        super().__init__(batched, _cbor_impl.dumps, _cbor_impl.loads)
 
 
 # UBJSON containers with a type and a count ("[$Z#l<count>") make py-ubjson
