@@ -64,9 +64,10 @@ def main(argv: list[str]) -> int:
     hatch = ensure_hatch()
     # Environments live in the checkout, so a clean clone never reuses stale ones.
     env = dict(os.environ, HATCH_DATA_DIR=str(TOOLS / "hatch-data"))
-    # Compile the wamp-websocket speedups (masking, UTF-8, frame parser) or fail loudly:
-    # the tests and benchmarks must run the code users get from a wheel.
+    # Compile the wamp-websocket speedups (masking, UTF-8, frame parser) and wamp-core's CBOR
+    # speedups or fail loudly: the tests and benchmarks must run the code users get from a wheel.
     env.setdefault("WAMP_WEBSOCKET_BUILD_EXTENSION", "yes")
+    env.setdefault("WAMP_CORE_BUILD_EXTENSION", "yes")
     return subprocess.call([str(hatch), *args], cwd=ROOT, env=env)
 
 
