@@ -275,7 +275,7 @@ def crossbar(version: str = "26.10") -> Venv:
             raise PeerError(f"`crossbar version` printed no version:\n{shown[-2000:]}")
         return {"freeze": freeze}
 
-    name = f"crossbar-{version}"
+    name = f"crossbar-{version}-{_tag_of(interpreter)}"
     return Venv(name, _ensure(name, {"requirements": requirements,
                                      "python": _version_of(interpreter)}, build))
 
@@ -299,7 +299,7 @@ def autobahn_python(flavour: str = "asyncio", version: str = "26.10") -> Venv:
                     "argon2, nacl, cbor2, msgpack"], log)
         return {"freeze": freeze}
 
-    name = f"autobahn-{version}"
+    name = f"autobahn-{version}-{_tag_of(interpreter)}"
     return Venv(name, _ensure(name, {"requirements": requirements,
                                      "python": _version_of(interpreter)}, build))
 
@@ -312,7 +312,7 @@ def _virtualenv_helper() -> Venv:
         py = _make_venv(interpreter, target, log)
         return {"freeze": _pip_install(py, [VIRTUALENV_FOR_PY27], log)}
 
-    name = "virtualenv-helper"
+    name = f"virtualenv-helper-{_tag_of(interpreter)}"
     return Venv(name, _ensure(name, {"requirements": [VIRTUALENV_FOR_PY27],
                                      "python": _version_of(interpreter)}, build))
 
@@ -357,6 +357,13 @@ def autobahn_js() -> JsEnv:
 
     return JsEnv("autobahn-js", _ensure("autobahn-js", {"npm": AUTOBAHN_JS_SPEC,
                                                        "node": _major(node)}, build))
+
+
+def _tag_of(python: Path) -> str:
+    """``py3.11``: part of a peer's folder name. The interpreter follows the one running the
+    tests, so runs on several Pythons (``hatch run py:test``) each keep their own peer folders
+    instead of reinstalling (and deleting) one another's."""
+    return "py" + ".".join(_check_version(python)[:2])
 
 
 def _version_of(python: Path) -> str:
