@@ -7,7 +7,9 @@ serialize (fresh message objects, so no cached bytes), to unserialize (bytes to
 message objects) and for the round trip, ours and Autobahn's, with the ratio.
 Rates are per second of CPU time, best of several rounds taken in turn.
 Autobahn|Python must be importable for its column (``hatch run bench:serializers``);
-without it only our figures are printed.
+without it only our figures are printed. The header says which CBOR implementation is
+active (compiled ``_cbor_speedups``, or the pure path with ``WAMP_CORE_NO_SPEEDUPS=1``
+or when it is not built).
 """
 
 from __future__ import annotations
@@ -98,6 +100,10 @@ def _check_interop(fmt: str, ours: Any, theirs: Any, ab_make: Any, our_make: Any
 def run(formats: list[str], seconds: float, repeat: int) -> None:
     autobahn = load_autobahn()
     print(f"wamp_core.serializer vs Autobahn|Python ({environment()})")
+    if "cbor" in formats or "flatbuffers" in formats:
+        cbor = ("compiled (wamp_core.serializer._cbor_speedups)" if ours_serializer.CBOR_SPEEDUPS
+                else "pure Python (small containers) + cbor2")
+        print(f"wamp_core CBOR: {cbor}")
     if autobahn is None:
         print("Autobahn|Python is not installed: printing our figures only.")
     else:

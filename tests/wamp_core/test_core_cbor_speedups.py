@@ -283,14 +283,19 @@ class TestDecoder:
         strided = memoryview(b"\x82\x00\x01\x00\x02")[::2]  # what cbor2 makes of it, too
         assert_same_outcome(outcome(impl.loads, strided), outcome(cbor2.loads, strided))
 
-    @pytest.mark.parametrize("hexdata", ["9bffffffffffffffff", "bbffffffffffffffff",
-                                         "5bffffffffffffffff", "7b7fffffffffffffff",
-                                         "9a7fffffff01", "ba7fffffff0102"])
+    @pytest.mark.parametrize("data", [
+        bytes.fromhex(h) for h in ["9bffffffffffffffff", "bbffffffffffffffff",
+                                   "5bffffffffffffffff", "7b7fffffffffffffff",
+                                   "9a7fffffff01", "ba7fffffff0102", "829a7fffffff00"]
+    ] + [
+        # 20 nested arrays, each claiming 65536 items: one octet is there for each, not more.
+        b"\x9a\x00\x01\x00\x00" * 20 + b"\x00" * 65536,
+        b"\xba\x00\x00\x80\x00\x00" * 20 + b"\x00" * 65536,
+    ], ids=lambda d: d[:12].hex())
     def test_declared_lengths_beyond_the_input_allocate_nothing(self, impl: Any,
-                                                                hexdata: str) -> None:
+                                                                data: bytes) -> None:
         import tracemalloc
 
-        data = bytes.fromhex(hexdata)
         tracemalloc.start()
         try:
             result = outcome(impl.loads, data)
@@ -299,7 +304,7 @@ class TestDecoder:
             tracemalloc.stop()
         assert result[0] == "error"
         assert_same_outcome(result, outcome(cbor2.loads, data))
-        assert peak < 1 << 20
+        assert peak < 2 << 20
 
 
 # -- the serializer over each implementation -------------------------------------------------

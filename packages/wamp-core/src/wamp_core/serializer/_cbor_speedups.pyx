@@ -19,8 +19,10 @@ maps (keys that are scalars), false, true, null and half, single and double floa
 anything else (tags, indefinite lengths, undefined and other simple values, array or map
 keys, nesting deeper than :data:`MAX_DECODE_NESTING`, bad UTF-8, truncated input) the whole
 payload goes to ``cbor2.loads``, which gives its value or its error. No allocation trusts a
-declared length: a string or container claiming more than the octets left is such a case.
-Octets after the first data item are ignored, as cbor2 does.
+declared length: every item still expected by the open containers needs an octet, so a
+string or container claiming more than the octets left beside those is such a case (and the
+lists allocated at once never hold more slots than the input has octets). Octets after the
+first data item are ignored, as cbor2 does.
 
 Import it through ``wamp_core.serializer._cbor_impl``, which falls back to the pure path.
 """
@@ -335,6 +337,12 @@ class _Unusual(Exception):
 cdef struct In:
     const unsigned char *pos
     const unsigned char *end
+    Py_ssize_t promised  # items the open containers still expect: an octet each at least
+
+
+cdef inline bint _fits(In *r, uint64_t n):
+    """Whether ``n`` more octets or items fit in what is left beside the promised items."""
+    return n <= <uint64_t>(r.end - r.pos - r.promised)
 
 
 cdef object _unusual():
@@ -349,7 +357,7 @@ cdef inline uint64_t _argument(In *r, unsigned char info) except? 0xFFFFFFFFFFFF
     if info > 27:  # 28-30 are reserved, 31 is an indefinite length
         _unusual()
     width = 1 << (info - 24)
-    if r.end - r.pos < width:
+    if r.end - r.pos - r.promised < width:
         _unusual()
     r.pos += width
     return cbor_load_be(r.pos - width, width)
@@ -375,10 +383,12 @@ cdef object _simple(In *r, unsigned char info):
 
 cdef object _array(In *r, uint64_t n, int depth):
     cdef Py_ssize_t i
-    if n > <uint64_t>(r.end - r.pos):  # each item takes an octet at least
+    if not _fits(r, n):  # so every list allocated at once holds fewer slots than the input
         return _unusual()
+    r.promised += <Py_ssize_t>n
     items = PyList_New(<Py_ssize_t>n)
     for i in range(<Py_ssize_t>n):
+        r.promised -= 1
         item = _decode(r, depth)
         Py_INCREF(item)
         PyList_SET_ITEM(items, i, item)
@@ -387,19 +397,22 @@ cdef object _array(In *r, uint64_t n, int depth):
 
 cdef object _map_of(In *r, uint64_t n, int depth):
     cdef uint64_t i
-    if n > <uint64_t>(r.end - r.pos) // 2:  # each entry takes two octets at least
+    if n > <uint64_t>(r.end - r.pos) // 2 or not _fits(r, 2 * n):  # key and value: 2 items
         return _unusual()
+    r.promised += <Py_ssize_t>(2 * n)
     result = {}
     for i in range(n):
+        r.promised -= 1
         key = _decode(r, depth)
         if type(key) is list or type(key) is dict:  # cbor2 makes tuples and frozendicts
             return _unusual()
+        r.promised -= 1
         PyDict_SetItem(result, key, _decode(r, depth))
     return result
 
 
 cdef object _decode(In *r, int depth):
-    if r.pos >= r.end:
+    if r.end - r.pos <= r.promised:  # no octet left for this item
         return _unusual()
     cdef unsigned char initial = r.pos[0]
     cdef unsigned char major = initial >> 5, info = initial & 31
@@ -415,7 +428,7 @@ cdef object _decode(In *r, int depth):
             return PyLong_FromLongLong(-1 - <long long>n)
         return -1 - PyLong_FromUnsignedLongLong(n)
     if major == 2 or major == 3:
-        if n > <uint64_t>(r.end - r.pos):
+        if not _fits(r, n):
             return _unusual()
         start = <const char *>r.pos
         r.pos += n
@@ -436,6 +449,7 @@ def loads(data):
     if type(data) is bytes:
         r.pos = <const unsigned char *>PyBytes_AS_STRING(data)
         r.end = r.pos + PyBytes_GET_SIZE(data)
+        r.promised = 0
         try:
             return _decode(&r, 0)
         except (_Unusual, UnicodeDecodeError):
@@ -447,6 +461,7 @@ def loads(data):
     try:
         r.pos = <const unsigned char *>view.buf
         r.end = r.pos + view.len
+        r.promised = 0
         return _decode(&r, 0)
     except (_Unusual, UnicodeDecodeError):
         pass
