@@ -32,23 +32,46 @@ from wamp_core._runner import ApplicationRunnerBase
 from wamp_core.log import set_log_level
 from wamp_core.types import ComponentConfig
 
-from wamp_asyncio._txaio import txaio_api
+from wamp_asyncio._txaio import _RunningLoop, txaio_api
 
 __all__ = ["ApplicationRunner", "ApplicationSession", "ApplicationSessionFactory", "Session"]
 
 
-class ApplicationSession(_protocol.ApplicationSession):
+class _CallFuture(asyncio.Future):  # type: ignore[type-arg]
+    """The Future of a call: cancelling it sends CANCEL at once (no done callback per call,
+    which is what txaio's ``create_future(canceller=...)`` costs on every result)."""
+
+    __slots__ = ("_record", "_session")
+
+    def cancel(self, msg: Any = None) -> bool:
+        if not super().cancel(msg):
+            return False
+        self._session._call_cancelled(self._record)
+        return True
+
+
+class _AsyncioSession(_protocol.ApplicationSession):
+    """What both asyncio session classes add to the framework-neutral one."""
+
+    def _create_txaio(self) -> Any:
+        return txaio_api()
+
+    def _new_call_future(self, record: Any) -> Any:
+        loop = self._api._loop  # type: ignore[attr-defined]
+        if type(loop) is _RunningLoop:
+            loop = asyncio.get_running_loop()
+        future = _CallFuture(loop=loop)
+        future._record = record
+        future._session = self
+        return future
+
+
+class ApplicationSession(_AsyncioSession):
     """A WAMP application session on asyncio."""
 
-    def _create_txaio(self) -> Any:
-        return txaio_api()
 
-
-class Session(_protocol.Session):
+class Session(_AsyncioSession, _protocol.Session):
     """The snake_case session API (``on_join`` ...) on asyncio."""
-
-    def _create_txaio(self) -> Any:
-        return txaio_api()
 
 
 class ApplicationSessionFactory(_protocol.ApplicationSessionFactory):

@@ -243,16 +243,15 @@ class BaseSession(ObservableMixin):
     # -- sending ----------------------------------------------------------------------
 
     def _flush(self) -> None:
-        """Send what the machine queued. A YIELD or an invocation ERROR whose payload
-        cannot be serialized becomes an ERROR naming the problem; other send errors raise."""
-        machine = self._machine
-        while True:
-            message = machine.next_message()
-            if message is None:
-                return
+        """Send what the machine queued, one message at a time (a send may queue more).
+        A YIELD or an invocation ERROR whose payload cannot be serialized becomes an ERROR
+        naming the problem; other send errors raise (what was not sent stays queued)."""
+        out = self._machine.outgoing
+        while out:
+            message = out.pop(0)
             transport = self._transport
             if transport is None:
-                machine.messages_to_send()
+                out.clear()
                 raise TransportLost(f"cannot send {type(message).__name__}: no transport")
             try:
                 transport.send(message)
@@ -271,6 +270,8 @@ class BaseSession(ObservableMixin):
 
     def _flush_quietly(self) -> None:
         """Send what is queued, logging (not raising) a failure: for replies from callbacks."""
+        if not self._machine.outgoing:
+            return
         try:
             self._flush()
         except Exception as exc:

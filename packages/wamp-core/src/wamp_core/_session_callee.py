@@ -159,10 +159,14 @@ class CalleeMixin(BaseSession):
         if msg.timeout:
             record.timer = self._call_later(msg.timeout / 1000, self._invocation_timed_out,
                                             record)
-        args, kwargs, failed = self._decode(False, procedure, msg)
-        if failed is not None:
-            self._answer_error(record, failed)
-        elif msg.progress and registration.endpoint.details_arg is None:
+        if msg.enc_algo is None:
+            args, kwargs = msg.args, msg.kwargs
+        else:
+            args, kwargs, failed = self._decode(False, procedure, msg)
+            if failed is not None:
+                self._answer_error(record, failed)
+                return
+        if msg.progress and registration.endpoint.details_arg is None:
             record.collected = (list(args or ()), dict(kwargs or {}))
         else:
             self._invoke(record, registration, args, kwargs)
@@ -193,20 +197,26 @@ class CalleeMixin(BaseSession):
 
     def _invoke(self, record: InvocationRequest, registration: Registration, args: Any,
                 kwargs: Any) -> None:
-        msg = record.invocation
         endpoint = registration.endpoint
-        call_args = ((endpoint.obj,) if endpoint.obj is not None else ()) + tuple(args or ())
-        call_kwargs = dict(kwargs or {})
-        try:
-            call_kwargs.update(endpoint.keywords(record.procedure))
-        except ValueError as exc:
-            self._answer_error(record, ApplicationError(ApplicationError.INVALID_ARGUMENT,
-                                                        str(exc)))
-            return
-        if endpoint.details_arg:
-            call_kwargs[endpoint.details_arg] = self._call_details(record, registration, msg)
         api = self._api
-        done, outcome = call_now(api, endpoint.fn, *call_args, **call_kwargs)
+        if endpoint.plain:  # the endpoint takes the message's arguments alone
+            if kwargs:
+                done, outcome = call_now(api, endpoint.fn, *(args or ()), **kwargs)
+            else:
+                done, outcome = call_now(api, endpoint.fn, *(args or ()))
+        else:
+            call_args = ((endpoint.obj,) if endpoint.obj is not None else ()) + tuple(args or ())
+            call_kwargs = dict(kwargs or {})
+            try:
+                call_kwargs.update(endpoint.keywords(record.procedure))
+            except ValueError as exc:
+                self._answer_error(record, ApplicationError(ApplicationError.INVALID_ARGUMENT,
+                                                            str(exc)))
+                return
+            if endpoint.details_arg:
+                call_kwargs[endpoint.details_arg] = self._call_details(record, registration,
+                                                                       record.invocation)
+            done, outcome = call_now(api, endpoint.fn, *call_args, **call_kwargs)
         if done:  # a plain value: YIELD now, as on Twisted (no future, no loop turn)
             self._invocation_succeeded(record, outcome)
             return
@@ -248,8 +258,9 @@ class CalleeMixin(BaseSession):
         if self._invocations.get(request) is not record:
             return False
         del self._invocations[request]
-        self._cancel_timer(record.timer)
-        record.timer = None
+        if record.timer is not None:
+            self._cancel_timer(record.timer)
+            record.timer = None
         if record.stream is not None and not record.stream.done:
             record.stream._fail(ApplicationError(ApplicationError.CANCELED,
                                                  "the invocation has ended"))
@@ -259,17 +270,19 @@ class CalleeMixin(BaseSession):
         if not self._take(record):
             return
         args: list[Any] | None
-        if isinstance(result, CallResult):
+        if not isinstance(result, CallResult):
+            args, kwargs, attrs = [result], None, {}
+        else:
             args, kwargs = list(result.results), result.kwresults or None
             attrs = {name: value for name in ("callee", "callee_authid", "callee_authrole",
                                               "forward_for")
                      if (value := getattr(result, name)) is not None}
-        else:
-            args, kwargs, attrs = [result], None, {}
-        encoded = self._reply_encoding(record, args, kwargs)
-        if encoded:
-            args, kwargs = None, None
-            attrs.update(encoded)
+        invocation = record.invocation
+        if invocation is not None and invocation.enc_algo is not None:
+            encoded = self._reply_encoding(record, args, kwargs)
+            if encoded:
+                args, kwargs = None, None
+                attrs.update(encoded)
         self._machine.yield_(record.request_id, args, kwargs, **attrs)
         self._flush_quietly()
 

@@ -24,7 +24,7 @@ from wamp_core.exception import ApplicationError, SessionNotReady, TransportLost
 from wamp_core.message import Error, Result
 from wamp_core.request import CallRequest, ProgressiveCall
 from wamp_core.types import CallOptions, CallResult
-from wamp_core.uri import check_or_raise_uri
+from wamp_core.uri import check_or_raise_uri, is_valid_pattern
 
 __all__ = ["CallerMixin"]
 
@@ -87,9 +87,17 @@ class CallerMixin(BaseSession):
                     options: Any, progress: bool) -> CallRequest:
         if options is not None and not isinstance(options, CallOptions):
             raise TypeError(f"options must be a CallOptions, not {type(options).__name__}")
-        check_or_raise_uri(procedure, message=f"{type(self).__name__}.call()")
+        if not is_valid_pattern(procedure):
+            check_or_raise_uri(procedure, message=f"{type(self).__name__}.call()")
         if self._transport is None:
             raise TransportLost(f"cannot call '{procedure}': the session has no transport")
+        if options is None and self._payload_codec is None:  # the common case, in short
+            record = CallRequest(None, procedure, None, None)
+            record.on_reply = self._new_call_future(record)
+            request = record.request_id = self._machine.call(
+                procedure, list(args) if args else None, kwargs or None, record, progress=progress)
+            self._flush_request(request)
+            return record
         attrs = options.message_attr() if options is not None else {}
         timeout = attrs.pop("timeout", None)
         if timeout:
@@ -98,9 +106,8 @@ class CallerMixin(BaseSession):
         if encoded is not None:
             attrs.update(encoded)
             args, kwargs = (), {}
-        api = self._api
         record = CallRequest(None, procedure, None, options)
-        record.on_reply = api.create_future(canceller=lambda _: self._call_cancelled(record))
+        record.on_reply = self._new_call_future(record)
         request = self._machine.call(procedure, list(args) if args else None, kwargs or None,
                                      token=record, progress=progress, **attrs)
         record.request_id = request
@@ -108,6 +115,11 @@ class CallerMixin(BaseSession):
         if timeout and not record.finished:
             record.timer = self._call_later(timeout, self._call_timed_out, record)
         return record
+
+    def _new_call_future(self, record: CallRequest) -> Any:
+        """The Deferred/Future of a call; cancelling it calls ``_call_cancelled(record)``.
+        The framework sessions make a cheaper one than txaio's (see ``wamp_asyncio.wamp``)."""
+        return self._api.create_future(canceller=lambda _: self._call_cancelled(record))
 
     def _call_chunk(self, record: CallRequest, args: tuple[Any, ...], kwargs: dict[str, Any],
                     final: bool) -> None:

@@ -165,14 +165,17 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
 
     def _process(self) -> None:
         """Send what the machine queued, then act on its events."""
-        self._flush_quietly()
-        for event in self._machine.events_received():
+        machine = self._machine
+        if machine.outgoing:
+            self._flush_quietly()
+        for event in machine.events_received():
             try:
                 _EVENTS[type(event)](self, event)
             except Exception as exc:
                 self.log.failure("internal error on {event!r}: {error!r}", failure=exc,
                                  event=event, error=exc)
-        self._flush_quietly()
+        if machine.outgoing:
+            self._flush_quietly()
 
     # -- joining ------------------------------------------------------------------------
 

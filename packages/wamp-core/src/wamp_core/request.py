@@ -103,7 +103,7 @@ class Handler:
     and the decorator ``pattern`` whose named URI components become keywords
     (``prefix``: the ``register(prefix=...)`` put in front of the pattern)."""
 
-    __slots__ = ("details_arg", "fn", "obj", "pattern", "prefix")
+    __slots__ = ("details_arg", "fn", "obj", "pattern", "plain", "prefix")
 
     def __init__(self, fn: Any, obj: Any = None, details_arg: str | None = None,
                  pattern: Pattern | None = None, prefix: str = "") -> None:
@@ -112,6 +112,8 @@ class Handler:
         self.details_arg = details_arg
         self.pattern = pattern
         self.prefix = prefix
+        self.plain = obj is None and not details_arg and pattern is None
+        """Called with the message's arguments alone (no object, details or URI keywords)."""
 
     def keywords(self, uri: str) -> dict[str, Any]:
         """The pattern's named components in ``uri`` (``ValueError`` when it does not match)."""

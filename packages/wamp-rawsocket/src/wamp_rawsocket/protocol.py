@@ -47,6 +47,7 @@ __all__ = [
 log = logging.getLogger("wamp_rawsocket.protocol")
 
 _STATES = {State.CONNECTING: 1, State.OPEN: 3, State.CLOSING: 2, State.CLOSED: 0}
+_OPEN = State.OPEN
 _DEFAULT_IDS = (SerializerId.CBOR, SerializerId.MSGPACK, SerializerId.UBJSON, SerializerId.JSON)
 
 Handler = Callable[["RawSocketProtocol", Any], None]
@@ -100,7 +101,8 @@ class RawSocketProtocol:
         engine = self._engine
         if engine is None:
             return self.STATE_CONNECTING if self._connected else self.STATE_CLOSED
-        return _STATES[engine.state]
+        state = engine.state
+        return self.STATE_OPEN if state is _OPEN else _STATES[state]
 
     @property
     def failure(self) -> ProtocolError | None:
@@ -121,7 +123,12 @@ class RawSocketProtocol:
         handlers = self._HANDLERS
         for event in events:
             try:
-                handlers[type(event)](self, event)
+                if type(event) is MessageReceived:  # the common case, without the table
+                    result = self.onMessage(event.payload)
+                    if result is not None:
+                        self._io_spawn(result)
+                else:
+                    handlers[type(event)](self, event)
             except Exception:  # as wamp_websocket.protocol: log, drop, keep onClose
                 log.exception("RawSocket callback of %s failed on %s: dropping the "
                               "connection", type(self).__name__, type(event).__name__)

@@ -87,7 +87,8 @@ class Correlation:
 
     def __init__(self) -> None:
         self._ids = IdGenerator()
-        self._out: list[Message] = []
+        self.outgoing: list[Message] = []
+        """The messages queued to send, in order (always this list: drained in place)."""
         self._pending: dict[int, _Pending] = {}
         self.registrations: set[int] = set()
         """Registration IDs the dealer confirmed and has not ended."""
@@ -136,7 +137,7 @@ class Correlation:
         message.request = request
         if pending is not None:
             self._pending[request] = pending
-        self._out.append(message)
+        self.outgoing.append(message)
         return request
 
     def discard(self, request: int) -> None:
@@ -171,14 +172,14 @@ class Correlation:
         message = Call(request, pending.target, args, kwargs, progress=None if final else True,
                        **attrs)
         pending.streaming = not final
-        self._out.append(message)
+        self.outgoing.append(message)
 
     def cancel(self, request: int, mode: str | None = None) -> bool:
         """Queue CANCEL for a pending call; False when the call is not pending."""
         pending = self._pending.get(request)
         if pending is None or pending.request_type != CALL or not self._can_reply():
             return False
-        self._out.append(Cancel(request, mode))
+        self.outgoing.append(Cancel(request, mode))
         return True
 
     def abandon(self, request: int) -> None:
@@ -217,7 +218,7 @@ class Correlation:
         message = Yield(request, args, kwargs, progress=True if progress else None, **attrs)
         if not progress:
             self._end_invocation(request, invocation)
-        self._out.append(message)
+        self.outgoing.append(message)
         return True
 
     def invocation_error(self, request: int, error: str, args: Any = None,
@@ -228,7 +229,7 @@ class Correlation:
             return False
         message = Error(Invocation.MESSAGE_TYPE, request, error, args, kwargs, **attrs)
         self._end_invocation(request, invocation)
-        self._out.append(message)
+        self.outgoing.append(message)
         return True
 
     def _end_invocation(self, request: int, invocation: _Invocation) -> None:

@@ -73,6 +73,8 @@ class SessionState(enum.Enum):
     FAILED = "failed"
 
 
+_ESTABLISHED: Final = SessionState.ESTABLISHED
+_CLOSING: Final = SessionState.CLOSING
 _OPENING: Final = frozenset((SessionState.JOINING, SessionState.CHALLENGED))
 _OPEN: Final = frozenset((SessionState.ESTABLISHED, SessionState.CLOSING))
 _ABORTABLE: Final = _OPENING | _OPEN | {SessionState.CONNECTED}
@@ -109,12 +111,13 @@ class SessionMachine(Correlation):
 
     def messages_to_send(self) -> list[Message]:
         """Drain the messages to put on the transport, in order."""
-        out, self._out = self._out, []
+        out = self.outgoing[:]
+        self.outgoing.clear()
         return out
 
     def next_message(self) -> Message | None:
         """Take the next message to send, or ``None`` (one at a time, for careful senders)."""
-        return self._out.pop(0) if self._out else None
+        return self.outgoing.pop(0) if self.outgoing else None
 
     def events_received(self) -> list[Any]:
         """Drain the events produced so far, in order."""
@@ -139,7 +142,7 @@ class SessionMachine(Correlation):
         """The transport closed; an open or opening session ends with ``TRANSPORT_LOST``."""
         previous = self.state
         self.state = SessionState.CLOSED
-        self._out.clear()
+        self.outgoing.clear()
         if previous in _OPENING or previous in _OPEN:
             self._close(CloseKind.TRANSPORT_LOST, ApplicationError.CLOSE_TRANSPORT_LOST,
                         "the transport closed before the session did",
@@ -159,21 +162,21 @@ class SessionMachine(Correlation):
         message = Hello(realm, self.roles, authmethods, authid, authrole, authextra,
                         resumable, resume_session, resume_token, agent=self.agent)
         self._ids = IdGenerator()  # request IDs are scoped to a session
-        self._out.append(message)
+        self.outgoing.append(message)
         self.state = SessionState.JOINING
 
     def authenticate(self, signature: str, extra: dict[str, Any] | None = None) -> None:
         """Queue AUTHENTICATE, the answer to the CHALLENGE."""
         if self.state is not SessionState.CHALLENGED:
             self._misuse("authenticate", "a CHALLENGE waits for its answer")
-        self._out.append(Authenticate(signature, extra))
+        self.outgoing.append(Authenticate(signature, extra))
         self.state = SessionState.JOINING
 
     def goodbye(self, reason: str = Goodbye.DEFAULT_REASON, message: str | None = None) -> None:
         """Queue GOODBYE; the session closes when the router answers with its own."""
         if self.state is not SessionState.ESTABLISHED:
             self._misuse("leave", "the session is joined")
-        self._out.append(Goodbye(reason, message))
+        self.outgoing.append(Goodbye(reason, message))
         self.state = SessionState.CLOSING
 
     def abort(self, reason: str, message: str | None = None) -> None:
@@ -181,7 +184,7 @@ class SessionMachine(Correlation):
         if self.state not in _ABORTABLE:
             self._misuse("abort", "the transport is open")
         previous = self.state
-        self._out.append(Abort(reason, message))
+        self.outgoing.append(Abort(reason, message))
         self.state = SessionState.CONNECTED
         self._close(CloseKind.ABORTED_LOCALLY, reason, message, previous in _OPEN)
 
@@ -200,19 +203,18 @@ class SessionMachine(Correlation):
         if state is SessionState.FAILED or state is SessionState.CLOSED:
             _log.debug("session {state}: dropping {msg!r}", state=state.name, msg=message)
             return
-        handler = _DISPATCH.get(type(message))
+        entry = _DISPATCH.get(type(message))
         try:
-            if handler is None:
+            if entry is None:
                 raise Violation(f"unexpected {_name(message)} message from the router")
+            handler, in_session = entry
+            if in_session and state is not _ESTABLISHED and state is not _CLOSING:
+                raise Violation(
+                    f"unexpected {_name(message)} message in state {state.name} "
+                    "(no session is open)")
             handler(self, message)
         except Violation as exc:
             self._violation(str(exc))
-
-    def _in_session(self, message: Message) -> None:
-        if self.state not in _OPEN:
-            raise Violation(
-                f"unexpected {_name(message)} message in state {self.state.name} "
-                "(no session is open)")
 
     def _on_welcome(self, msg: Welcome) -> None:
         if self.state is not SessionState.JOINING:
@@ -238,7 +240,7 @@ class SessionMachine(Correlation):
 
     def _on_goodbye(self, msg: Goodbye) -> None:
         if self.state is SessionState.ESTABLISHED:
-            self._out.append(Goodbye(GOODBYE_REPLY))
+            self.outgoing.append(Goodbye(GOODBYE_REPLY))
             self.state = SessionState.CONNECTED
             self._close(CloseKind.LEFT, msg.reason, msg.message, True, by_router=True)
         elif self.state is SessionState.CLOSING:
@@ -267,7 +269,7 @@ class SessionMachine(Correlation):
     def _violation(self, text: str) -> None:
         _log.warn("router protocol violation: {text}; aborting the session", text=text)
         was_open = self.state in _OPEN
-        self._out.append(Abort(ApplicationError.PROTOCOL_VIOLATION, text))
+        self.outgoing.append(Abort(ApplicationError.PROTOCOL_VIOLATION, text))
         self.failure = text
         self.state = SessionState.FAILED
         self._close(CloseKind.PROTOCOL_VIOLATION, ApplicationError.PROTOCOL_VIOLATION, text,
@@ -295,28 +297,22 @@ def _name(message: Any) -> str:
     return f"{type(message).__name__} (not a WAMP message)"
 
 
-def _session_only(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
-    def checked(machine: Any, message: Any) -> None:
-        machine._in_session(message)
-        handler(machine, message)
-
-    return checked
-
-
-_DISPATCH: Final[dict[type, Callable[[Any, Any], None]]] = {
-    Welcome: SessionMachine._on_welcome,
-    Challenge: SessionMachine._on_challenge,
-    Abort: SessionMachine._on_abort,
-    Goodbye: SessionMachine._on_goodbye,
-    Result: _session_only(SessionMachine._on_result),
-    Error: _session_only(SessionMachine._on_error),
-    Registered: _session_only(SessionMachine._on_registered),
-    Unregistered: _session_only(SessionMachine._on_unregistered),
-    Subscribed: _session_only(SessionMachine._on_subscribed),
-    Unsubscribed: _session_only(SessionMachine._on_unsubscribed),
-    Published: _session_only(SessionMachine._on_published),
-    Event: _session_only(SessionMachine._on_event),
-    Invocation: _session_only(SessionMachine._on_invocation),
-    Interrupt: _session_only(SessionMachine._on_interrupt),
+_DISPATCH: Final[dict[type, tuple[Callable[[Any, Any], None], bool]]] = {
+    # message class: (handler, only in an open session)
+    Welcome: (SessionMachine._on_welcome, False),
+    Challenge: (SessionMachine._on_challenge, False),
+    Abort: (SessionMachine._on_abort, False),
+    Goodbye: (SessionMachine._on_goodbye, False),
+    Result: (SessionMachine._on_result, True),
+    Error: (SessionMachine._on_error, True),
+    Registered: (SessionMachine._on_registered, True),
+    Unregistered: (SessionMachine._on_unregistered, True),
+    Subscribed: (SessionMachine._on_subscribed, True),
+    Unsubscribed: (SessionMachine._on_unsubscribed, True),
+    Published: (SessionMachine._on_published, True),
+    Event: (SessionMachine._on_event, True),
+    Invocation: (SessionMachine._on_invocation, True),
+    Interrupt: (SessionMachine._on_interrupt, True),
 }
-"""Message class -> handler: every message a router may send to a client."""
+"""Message class -> handler: every message a router may send to a client (the session
+ones are a protocol violation unless the session is ESTABLISHED or CLOSING)."""

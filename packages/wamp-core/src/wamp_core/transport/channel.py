@@ -86,15 +86,21 @@ class WampTransportMixin:
     def send(self, msg: Any) -> None:
         """Serialize ``msg`` and send it (written with the others of this loop turn)."""
         if self._session is None or not self._channel_open():
-            raise TransportLost(f"cannot send {type(msg).__name__.upper()} to {self.peer}: "
-                                "the transport is not open")
+            raise self._not_open(msg)
         payload, is_binary = self._serializer.serialize(msg)
         limit = self._max_send
         if limit and len(payload) > limit:
-            raise PayloadExceededError(
-                f"{type(msg).__name__.upper()} of {len(payload)} octets is more than the "
-                f"{limit} octets {self.peer} accepts", len(payload), limit)
+            raise self._too_large(msg, len(payload))
         self._send_payload(payload, is_binary)
+
+    def _not_open(self, msg: Any) -> TransportLost:
+        return TransportLost(f"cannot send {type(msg).__name__.upper()} to {self.peer}: "
+                             "the transport is not open")
+
+    def _too_large(self, msg: Any, size: int) -> PayloadExceededError:
+        limit = self._max_send
+        return PayloadExceededError(f"{type(msg).__name__.upper()} of {size} octets is more "
+                                    f"than the {limit} octets {self.peer} accepts", size, limit)
 
     def isOpen(self) -> bool:
         """Whether a WAMP session runs over this transport."""
@@ -146,7 +152,7 @@ class WampTransportMixin:
         if result is not None:
             self._io_spawn(result)
 
-    def _wamp_receive(self, payload: bytes, is_binary: bool | None) -> None:
+    def _wamp_receive(self, payload: bytes, is_binary: bool | None = None) -> None:
         """Bytes of one transport message: parse them and hand the messages over."""
         session = self._session
         if session is None:

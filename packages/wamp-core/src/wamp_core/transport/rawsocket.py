@@ -45,12 +45,29 @@ class _WampRawSocketProtocol(WampTransportMixin):
     peer_max_length: int
     sendMessage: Callable[[bytes], None]
     dropConnection: Callable[..., None]
+    _engine: Any
+    _io_wake: Callable[[], None]
 
     def _channel_open(self) -> bool:
-        return self.state == self.STATE_OPEN
+        # Asked only while a session runs, so the handshake is done: OPEN until closing.
+        engine = self._engine
+        return engine is not None and not engine.close_expected()
 
     def _send_payload(self, payload: bytes, is_binary: bool) -> None:
-        self.sendMessage(payload)
+        self._engine.send_message(payload)  # _channel_open() said there is one
+        self._io_wake()
+
+    def send(self, msg: Any) -> None:
+        """``WampTransportMixin.send`` in one function (it runs for every message)."""
+        engine = self._engine
+        if self._session is None or engine is None or engine.close_expected():
+            raise self._not_open(msg)
+        payload = self._serializer.serialize(msg)[0]
+        limit = self._max_send
+        if limit and len(payload) > limit:
+            raise self._too_large(msg, len(payload))
+        engine.send_message(payload)
+        self._io_wake()
 
     def _close_channel(self) -> None:
         self.dropConnection()
@@ -70,8 +87,8 @@ class _WampRawSocketProtocol(WampTransportMixin):
             details.channel_framing = TransportDetails.CHANNEL_FRAMING_RAWSOCKET
         self._wamp_open(serializer)
 
-    def onMessage(self, payload: bytes) -> None:
-        self._wamp_receive(payload, None)
+    # ``onMessage(payload)``: a RawSocket message is one WAMP message (no binary flag)
+    onMessage = WampTransportMixin._wamp_receive
 
     def onClose(self, wasClean: bool, reason: str) -> None:
         self._wamp_closed(wasClean)
