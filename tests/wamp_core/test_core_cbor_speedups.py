@@ -112,6 +112,14 @@ def assert_same_outcome(got: tuple[Any, ...], want: tuple[Any, ...]) -> None:
         assert got == want
 
 
+def encoding(function: Callable[[Any], bytes], value: Any) -> bytes | type[Exception]:
+    """The bytes, or the type of the error."""
+    try:
+        return function(value)
+    except Exception as exc:
+        return type(exc)
+
+
 def nested(depth: int, leaf: Any = "leaf") -> Any:
     """``leaf`` inside ``depth`` containers, lists and dicts in turn."""
     value = leaf
@@ -132,7 +140,8 @@ EDGE_VALUES = [
     [list(range(8)), list(range(9)), list(range(100)), {i: str(i) for i in range(40)}],
     {2: "int", "1": "str", b"1": "bytes", (1, 2): "tuple", None: "none", True: "true",
      1.5: "float", frozenset({1}): "frozenset"},
-    [{1, 2}, frozenset(), decimal.Decimal("1.5"), memoryview(b"ab"), Weird.A,
+    [memoryview(b"ab")],  # cbor2 6: an array of integers; cbor2 5: an error
+    [{1, 2}, frozenset(), decimal.Decimal("1.5"), Weird.A,
      collections.OrderedDict(a=1), type("S", (str,), {})("sub"), type("F", (float,), {})(1.5),
      type("L", (list,), {})([1]), cbor2.CBORTag(4000, [1, "x"]), cbor2.undefined,
      datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)],
@@ -156,8 +165,8 @@ class TestEncoder:
 
     @pytest.mark.parametrize("value", EDGE_VALUES, ids=lambda v: repr(v)[:40])
     def test_bytes_are_cbor2s_on_edges(self, impl: Any, value: Any) -> None:
-        assert impl.dumps(value) == cbor2.dumps(value)
-        assert impl.dumps([value]) == cbor2.dumps([value])
+        assert encoding(impl.dumps, value) == encoding(cbor2.dumps, value)
+        assert encoding(impl.dumps, [value]) == encoding(cbor2.dumps, [value])
 
     @pytest.mark.parametrize("value", [*INT_EDGES, *FLOAT_EDGES, *STRINGS, None, True, b"z"])
     def test_scalars_alone_are_cbor2s(self, impl: Any, value: Any) -> None:
@@ -268,7 +277,9 @@ class TestDecoder:
 
     @pytest.mark.parametrize("value", EDGE_VALUES, ids=lambda v: repr(v)[:40])
     def test_encoded_edges_decode_as_cbor2(self, impl: Any, value: Any) -> None:
-        encoded = cbor2.dumps(value)
+        encoded = encoding(cbor2.dumps, value)
+        if not isinstance(encoded, bytes):
+            pytest.skip(f"this cbor2 cannot encode it ({encoded.__name__})")
         assert_same_outcome(outcome(impl.loads, encoded), outcome(cbor2.loads, encoded))
 
     def test_trailing_octets_are_ignored_like_cbor2(self, impl: Any) -> None:
@@ -294,17 +305,41 @@ class TestDecoder:
     ], ids=lambda d: d[:12].hex())
     def test_declared_lengths_beyond_the_input_allocate_nothing(self, impl: Any,
                                                                 data: bytes) -> None:
-        import tracemalloc
-
-        tracemalloc.start()
-        try:
-            result = outcome(impl.loads, data)
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        result, peak = peak_memory(impl.loads, data)
+        reference, reference_peak = peak_memory(cbor2.loads, data)
         assert result[0] == "error"
-        assert_same_outcome(result, outcome(cbor2.loads, data))
-        assert peak < 2 << 20
+        assert_same_outcome(result, reference)
+        assert peak < reference_peak + (1 << 20)  # no more than cbor2 spends on it itself
+
+
+def peak_memory(function: Callable[[Any], Any], arg: Any) -> tuple[tuple[Any, ...], int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = outcome(function, arg)
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@needs_compiled
+@pytest.mark.parametrize("data", [
+    b"\x9a\x00\x01\x00\x00" * 20 + b"\x00" * 65536,
+    b"\xba\x00\x00\x80\x00\x00" * 20 + b"\x00" * 65536,
+    b"\x9b" + b"\xff" * 8, b"\x9f" * 30 + b"\x9a\x00\x01\x00\x00" * 20,
+], ids=lambda d: d[:12].hex())
+def test_compiled_decoder_allocates_at_most_the_input_size(
+        data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert COMPILED is not None
+
+    def no_fallback(data: Any) -> Any:
+        raise ValueError("left to cbor2")
+
+    monkeypatch.setattr(COMPILED, "_cbor2_loads", no_fallback)
+    result, peak = peak_memory(COMPILED.loads, data)
+    assert result == ("error", ValueError, "left to cbor2")
+    assert peak < 16 * len(data) + (64 << 10)  # list slots: 8 octets per input octet at most
 
 
 # -- the serializer over each implementation -------------------------------------------------
@@ -362,7 +397,7 @@ def test_serializer_refuses_unencodable_arguments(cbor_impl: Any, args: list[Any
 
 
 @pytest.mark.parametrize("payload", [b"", b"\x83\x30", b"\x84\x30\x01\xa0\x62\xff\xfe",
-                                     b"\x9b\xff\xff\xff\xff\xff\xff\xff\xff", b"\xff",
+                                     b"\x9b\xff\xff\xff\xff\xff\xff\xff\xff", b"\x1c",
                                      b"\x85\x30\x01\xa0\x7a\x7f\xff\xff\xff"])
 def test_serializer_refuses_bad_payloads(cbor_impl: Any, payload: bytes) -> None:
     with pytest.raises(SerializationError, match="invalid CBOR payload"):

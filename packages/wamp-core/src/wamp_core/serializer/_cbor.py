@@ -17,6 +17,9 @@ deeper than :data:`MAX_DEPTH`. A CBOR array or map is its head followed by the
 encodings of its items, each a complete data item, so the pieces join into
 exactly the bytes ``cbor2.dumps`` writes for the whole (cbor2 writes finite
 floats as doubles); a test checks that byte for byte.
+
+This is the pure path: when the compiled ``_cbor_speedups`` is built, :mod:`._cbor_impl`
+uses it instead (the same bytes, sooner).
 """
 
 from __future__ import annotations
