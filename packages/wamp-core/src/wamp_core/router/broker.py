@@ -20,6 +20,7 @@ events of every topic the pattern matches).
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any, Final
 
 from wamp_core.exception import ApplicationError
@@ -37,6 +38,8 @@ from wamp_core.router.matching import UriMap
 from wamp_core.uri import MATCH_EXACT, is_valid_pattern
 from wamp_core.util import IdGenerator
 from wamp_core.util import id as new_id
+
+_getrandbits = random.getrandbits
 
 if TYPE_CHECKING:
     from wamp_core.router.realm import Realm
@@ -228,7 +231,7 @@ class Broker:
                 session.send(_error(_PUBLISH, msg.request, ApplicationError.NOT_AUTHORIZED,
                                     session.not_authorized("publish to topic", topic)))
             return
-        publication = new_id()
+        publication = _getrandbits(53) + 1  # wamp_core.util.id(), written out
         if authz.disclose or msg.disclose_me:
             publisher, authid, authrole = session.session_id, session.authid, session.authrole
         else:
@@ -253,13 +256,15 @@ class Broker:
             event = build_event(sub.id, publication, msg, publisher, authid, authrole,
                                 None if sub.match == MATCH_EXACT else msg.topic)
             if filtered:
-                for s in receivers:
-                    if s is not skip and _eligible(s, msg):
-                        s.send(event)
-            else:
-                for s in receivers:
-                    if s is not skip:
-                        s.send(event)
+                receivers = tuple(s for s in receivers if _eligible(s, msg))
+            for s in receivers:  # s.send(event), written out: once per delivered event
+                if s is not skip:
+                    transport = s._transport
+                    if transport is not None:
+                        try:
+                            transport.send(event)
+                        except Exception as exc:
+                            s.send_failed(exc)
 
     def publish_meta(self, topic: str, args: list[Any]) -> None:
         """Publish a meta event (``wamp.session.on_join`` ...) from the router itself."""

@@ -50,7 +50,7 @@ from wamp_core.router._build import build_error, build_invocation, build_result
 from wamp_core.router.matching import UriMap
 from wamp_core.router.timers import TimerHandle
 from wamp_core.uri import MATCH_EXACT, is_valid_pattern
-from wamp_core.util import IdGenerator
+from wamp_core.util import ID_MAX, IdGenerator
 
 if TYPE_CHECKING:
     from wamp_core.router.realm import Realm
@@ -124,7 +124,10 @@ class PendingCall:
     )
 
     def __init__(self, inv_id: int, caller: RouterSession, request: int,
-                 callee: RouterSession, registration: Registration) -> None:
+                 callee: RouterSession, registration: Registration,
+                 disclosed: tuple[int | None, str | None, str | None] = (None, None, None),
+                 procedure: str | None = None, receive_progress: bool | None = None,
+                 progressive_in: bool = False) -> None:
         self.id = inv_id
         self.caller = caller
         self.request = request
@@ -133,11 +136,14 @@ class PendingCall:
         self.counted = False
         self.cancel_mode: str | None = None
         self.timer: TimerHandle | None = None
-        self.progressive_in = False
-        self.receive_progress: bool | None = None
+        self.progressive_in = progressive_in
+        self.receive_progress = receive_progress
         self.timeout: int | None = None
-        self.disclosed: tuple[int | None, str | None, str | None] = (None, None, None)
-        self.procedure: str | None = None
+        self.disclosed = disclosed
+        self.procedure = procedure
+
+
+_UNDISCLOSED: Final = (None, None, None)
 
 
 def _error(rtype: int, request: int, uri: str, text: str | None = None) -> Error:
@@ -152,7 +158,7 @@ class Dealer:
         self._map: UriMap[Registration] = UriMap()
         self.by_id: dict[int, Registration] = {}
         self._reg_ids = IdGenerator()
-        self._inv_ids = IdGenerator()
+        self._inv_next = 0  # the last INVOCATION request ID (1, 2, ... 2**53, then 1 again)
 
     # -- REGISTER / UNREGISTER -------------------------------------------------
 
@@ -259,7 +265,8 @@ class Dealer:
         if pending is not None:
             self._continue(session, pending, msg)
             return
-        if msg.progress and not session.features.progressive_call_invocations:
+        progress = msg.progress
+        if progress and not session.features.progressive_call_invocations:
             session.protocol_violation("CALL with progress, but the caller did not announce "
                                        "progressive_call_invocations")
             return
@@ -276,7 +283,7 @@ class Dealer:
             session.send(_error(_CALL, req, ApplicationError.NOT_AUTHORIZED,
                                 session.not_authorized("call procedure", procedure)))
             return
-        if realm.meta is not None and procedure.startswith("wamp.") and \
+        if procedure.startswith("wamp.") and realm.meta is not None and \
                 realm.meta.call(session, msg):
             return
         reg = self._map.best(procedure)
@@ -289,12 +296,12 @@ class Dealer:
                                 f"caller has the maximum of {realm.limits.max_pending_calls} "
                                 "calls in flight"))
             return
-        callee = reg.pick()
+        callee = reg.callees[0] if reg.invoke == "single" and not reg.limits else reg.pick()
         if callee is None:
             session.send(_error(_CALL, req, MAX_CONCURRENCY_REACHED,
                                 f"maximum concurrency of the callees of <{reg.uri}> reached"))
             return
-        if msg.progress and not callee.features.progressive_call_invocations:
+        if progress and not callee.features.progressive_call_invocations:
             session.send(_error(_CALL, req, ApplicationError.FEATURE_NOT_SUPPORTED,
                                 "the callee does not support progressive call invocations"))
             return
@@ -302,29 +309,42 @@ class Dealer:
 
     def _invoke(self, session: RouterSession, msg: Call, reg: Registration,
                 callee: RouterSession, disclose: bool) -> None:
-        inv_id = self._inv_ids.next()
-        p = PendingCall(inv_id, session, msg.request, callee, reg)
-        if disclose or msg.disclose_me or msg.procedure.startswith("wamp."):
-            p.disclosed = (session.session_id, session.authid, session.authrole)
-        if reg.match != MATCH_EXACT:
-            p.procedure = msg.procedure
-        p.receive_progress = msg.receive_progress
-        p.progressive_in = bool(msg.progress)
-        session.calls[msg.request] = p
+        """The call is allowed and ``callee`` picked: remember it, send the INVOCATION."""
+        inv_id = self._inv_next = self._inv_next % ID_MAX + 1
+        procedure, progress, req = msg.procedure, msg.progress, msg.request
+        p = PendingCall(
+            inv_id, session, req, callee, reg,
+            (session.session_id, session.authid, session.authrole)
+            if disclose or msg.disclose_me or procedure.startswith("wamp.") else _UNDISCLOSED,
+            None if reg.match == MATCH_EXACT else procedure, msg.receive_progress,
+            bool(progress))
+        session.calls[req] = p
         callee.invocations[inv_id] = p
         if reg.limits and callee in reg.limits:
             reg.active[callee] += 1
             p.counted = True
         timeout = msg.timeout
         if timeout and timeout > 0:
-            seconds = timeout / 1000.0 if session.features.call_timeout else float(timeout)
-            if callee.features.call_timeout:
-                p.timeout = int(seconds * 1000)
-            p.timer = self._realm.call_later(seconds, lambda: self._timed_out(p))
+            self._arm_timeout(p, session, callee, timeout)
         inv = build_invocation(inv_id, reg.id, msg, p.timeout, p.receive_progress,
-                               True if msg.progress else None, *p.disclosed, p.procedure)
-        if not callee.send(inv):
-            self._undeliverable(p, "INVOCATION")
+                               True if progress else None, *p.disclosed, p.procedure)
+        transport = callee._transport
+        if transport is not None:
+            try:
+                transport.send(inv)
+                return
+            except Exception as exc:
+                callee.send_failed(exc)
+        self._undeliverable(p, "INVOCATION")
+
+    def _arm_timeout(self, p: PendingCall, caller: RouterSession, callee: RouterSession,
+                     timeout: float) -> None:
+        """``CALL.Options.timeout``: milliseconds from callers announcing ``call_timeout``,
+        seconds from the others; callees announcing it are told in milliseconds."""
+        seconds = timeout / 1000.0 if caller.features.call_timeout else float(timeout)
+        if callee.features.call_timeout:
+            p.timeout = int(seconds * 1000)
+        p.timer = self._realm.call_later(seconds, lambda: self._timed_out(p))
 
     def _continue(self, session: RouterSession, p: PendingCall, msg: Call) -> None:
         """A further CALL of a progressive call invocation."""
@@ -389,12 +409,26 @@ class Dealer:
                     session.authrole)):
                 self._undeliverable(p, "RESULT")
             return
-        self._finish(p)
-        if not p.caller.send(build_result(p.request, msg, None, session.session_id,
-                                          session.authid, session.authrole)) \
-                and p.caller.is_open:
-            p.caller.send(_error(_CALL, p.request, ApplicationError.PAYLOAD_SIZE_EXCEEDED,
-                                 "the RESULT of this call exceeds the transport's size limit"))
+        caller, request = p.caller, p.request
+        if p.timer is None and not p.counted:  # _finish(p), for the common case
+            del session.invocations[p.id]
+            calls = caller.calls
+            if calls.get(request) is p:
+                del calls[request]
+        else:
+            self._finish(p)
+        result = build_result(request, msg, None, session.session_id, session.authid,
+                              session.authrole)
+        transport = caller._transport
+        if transport is None:
+            return
+        try:
+            transport.send(result)
+        except Exception as exc:
+            caller.send_failed(exc)
+            if caller.is_open:
+                caller.send(_error(_CALL, request, ApplicationError.PAYLOAD_SIZE_EXCEEDED,
+                                   "the RESULT of this call exceeds the transport's size limit"))
 
     def error(self, session: RouterSession, msg: Error) -> None:
         """``[ERROR, INVOCATION, Request|id, Details|dict, Error|uri, ...]`` from a callee."""

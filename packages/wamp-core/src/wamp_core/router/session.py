@@ -93,6 +93,7 @@ class ClientFeatures:
 
 
 _NO_FEATURES: Final = ClientFeatures()
+_CLOSED: Final[SessionState] = SessionState.CLOSED  # typed so that checks do not narrow
 
 
 @implementer(ITransportHandler)
@@ -169,13 +170,16 @@ class RouterSession:
             else:
                 handler(self, msg)
         except Exception as exc:  # a bug of ours must not take the router down
-            log.failure("router failed handling {msg!r} from {session!r}", msg=msg,
-                        session=self, log_failure=exc)
-            self.protocol_violation(f"failure handling {type(msg).__name__.upper()}: {exc!r}")
+            self._failed(msg, exc)
         finally:
             router.depth -= 1
             if router.deferred and not router.depth:
                 router.run_deferred()
+
+    def _failed(self, msg: Any, exc: Exception) -> None:
+        log.failure("router failed handling {msg!r} from {session!r}", msg=msg,
+                    session=self, log_failure=exc)
+        self.protocol_violation(f"failure handling {type(msg).__name__.upper()}: {exc!r}")
 
     def onClose(self, wasClean: bool) -> None:
         """The transport is gone: leave the realm (calls end, registrations go)."""
@@ -194,7 +198,7 @@ class RouterSession:
         ``Limits.max_message_size`` or that does not deserialize to WAMP
         messages ends the session (ABORT ``wamp.error.protocol_violation``).
         """
-        if self.state is SessionState.CLOSED:
+        if self.state is _CLOSED:
             return
         limit = self._router.limits.max_message_size
         if limit and len(payload) > limit:
@@ -206,32 +210,52 @@ class RouterSession:
         except (ProtocolError, SerializationError) as exc:
             self.protocol_violation(str(exc))
             return
-        for msg in msgs:
-            self.onMessage(msg)
-            if self._closed():
+        router = self._router
+        for msg in msgs:  # onMessage(msg), written out: every message from a socket comes here
+            router.depth += 1
+            try:
+                handler = self._handlers.get(type(msg))
+                if handler is None:
+                    self._unexpected(msg)
+                else:
+                    handler(self, msg)
+            except Exception as exc:  # a bug of ours must not take the router down
+                self._failed(msg, exc)
+            finally:
+                router.depth -= 1
+                if router.deferred and not router.depth:
+                    router.run_deferred()
+            if self.state is _CLOSED:
                 break
-
-    def _closed(self) -> bool:
-        return self.state is SessionState.CLOSED
 
     # -- sending -------------------------------------------------------------------
 
     def send(self, msg: Message) -> bool:
-        """Send to the client; ``False`` if it could not be sent (never raises)."""
+        """Send to the client; ``False`` if it could not be sent (never raises).
+
+        The broker and dealer write this out on their hot paths (``_transport.send``,
+        then :meth:`send_failed` on an exception).
+        """
         transport = self._transport
         if transport is None:
             return False
         try:
             transport.send(msg)
-        except PayloadExceededError as exc:
+        except Exception as exc:
+            return self.send_failed(exc)
+        return True
+
+    def send_failed(self, exc: Exception) -> bool:
+        """``transport.send`` raised ``exc``: a message too big is dropped, any other
+        failure loses the transport (the session leaves once the message being routed is
+        done). Returns ``False`` (not sent)."""
+        if isinstance(exc, PayloadExceededError):
             log.warn("message to {session!r} not sent: {exc}", session=self, exc=exc)
             return False
-        except Exception as exc:
-            log.info("transport of {session!r} failed: {exc!r}", session=self, exc=exc)
-            self._transport = None
-            self._router.defer(lambda: self.onClose(False))
-            return False
-        return True
+        log.info("transport of {session!r} failed: {exc!r}", session=self, exc=exc)
+        self._transport = None
+        self._router.defer(lambda: self.onClose(False))
+        return False
 
     def _close_transport(self) -> None:
         transport = self._transport
