@@ -21,10 +21,15 @@ from wamp_core.message import (
     Result,
     Subscribe,
     Subscribed,
+    Unregister,
+    Unregistered,
+    Unsubscribe,
+    Unsubscribed,
     Welcome,
     Yield,
 )
 from wamp_core.router import SessionState
+from wamp_core.router.matching import MATCH_CACHE_LIMIT
 from wamp_core.serializer import JsonSerializer
 from wamp_core.util import ID_MAX
 
@@ -177,3 +182,62 @@ def test_events_reach_every_subscriber_but_the_publisher() -> None:
     events = [s.expect(Event) for s in subs[1:]]
     assert events[0] is events[1]  # one EVENT object, serialized once per serializer
     assert events[0].args == ["hi"] and events[0].publisher is None
+
+
+def test_topic_matches_follow_subscriptions_coming_and_going() -> None:
+    router, _ = make_router()
+    sub1, sub2, pub = joined(router, 3)
+    pub.send(Publish(1, "a.b.c", args=[0]))  # no subscriber yet: remembered as none
+    sub1.send(Subscribe(1, "a.b.c"))
+    sub1.expect(Subscribed)
+    pub.send(Publish(2, "a.b.c", args=[1]))
+    assert sub1.expect(Event).args == [1]
+    sub2.send(Subscribe(1, "a..c", match="wildcard"))
+    sid = sub2.expect(Subscribed).subscription
+    pub.send(Publish(3, "a.b.c", args=[2]))
+    assert sub1.expect(Event).args == [2]
+    assert (sub2.expect(Event).subscription, sub1.receive()) == (sid, [])
+    exact = router.realms["realm1"].broker.lookup("a.b.c", "exact")
+    assert exact is not None
+    sub1.send(Unsubscribe(2, exact.id))
+    sub1.expect(Unsubscribed)
+    pub.send(Publish(4, "a.b.c", args=[3]))
+    sub1.nothing()
+    assert sub2.expect(Event).args == [3]
+    assert router.realms["realm1"].broker.lookup("a.b.c", "exact") is None
+
+
+def test_many_topics_keep_matching_past_the_cache_bound() -> None:
+    router, _ = make_router()
+    sub, pub = joined(router, 2)
+    sub.send(Subscribe(1, "t.", match="prefix"))
+    sub.expect(Subscribed)
+    for i in range(MATCH_CACHE_LIMIT + 10):
+        pub.send(Publish(i + 1, f"t.{i}", args=[i]))
+    events = sub.receive()
+    assert len(events) == MATCH_CACHE_LIMIT + 10
+    assert events[-1].topic == f"t.{MATCH_CACHE_LIMIT + 9}"
+    assert len(router.realms["realm1"].broker._matches) <= MATCH_CACHE_LIMIT
+
+
+def test_calls_follow_registrations_coming_and_going() -> None:
+    router, _ = make_router()
+    wide, narrow, caller = joined(router, 3)
+    caller.send(Call(1, "com.a.b"))
+    assert caller.expect(Error).error == "wamp.error.no_such_procedure"
+    wide.send(Register(1, "com.", match="prefix"))
+    wide.expect(Registered)
+    caller.send(Call(2, "com.a.b"))
+    assert wide.expect(Invocation).procedure == "com.a.b"
+    narrow.send(Register(1, "com.a.b"))
+    reg = narrow.expect(Registered).registration
+    caller.send(Call(3, "com.a.b"))
+    assert narrow.expect(Invocation).registration == reg
+    narrow.send(Unregister(2, reg))
+    narrow.expect(Unregistered)
+    caller.send(Call(4, "com.a.b"))
+    assert wide.expect(Invocation).procedure == "com.a.b"
+    wide.close()
+    caller.send(Call(5, "com.a.b"))
+    errors = [m for m in caller.receive() if isinstance(m, Error)]
+    assert [e.error for e in errors][-1] == "wamp.error.no_such_procedure"

@@ -34,7 +34,7 @@ from wamp_core.message import (
     Unsubscribed,
 )
 from wamp_core.router._build import build_event
-from wamp_core.router.matching import UriMap
+from wamp_core.router.matching import MATCH_CACHE_LIMIT, UriMap
 from wamp_core.uri import MATCH_EXACT, is_valid_pattern
 from wamp_core.util import IdGenerator
 from wamp_core.util import id as new_id
@@ -127,6 +127,9 @@ class Broker:
     def __init__(self, realm: Realm) -> None:
         self._realm = realm
         self._map: UriMap[Subscription] = UriMap()
+        # topic -> the subscriptions matching it (read-only lists), forgotten whenever a
+        # subscription is created or deleted; bounded, since clients choose the topics
+        self._matches: dict[str, list[Subscription]] = {}
         self.by_id: dict[int, Subscription] = {}
         self._retained: dict[str, _Retained] = {}
         self._ids = IdGenerator()
@@ -159,6 +162,7 @@ class Broker:
         if sub is None:
             sub = Subscription(self._ids.next(), topic, match, realm.timestamp())
             self._map.add(topic, match, sub)
+            self._matches.clear()
             self.by_id[sub.id] = sub
         added = sub.add(session)
         session.subscriptions[sub.id] = sub
@@ -190,6 +194,7 @@ class Broker:
         deleted = not sub.subscribers
         if deleted:
             self._map.remove(sub.uri, sub.match)
+            self._matches.clear()
             self.by_id.pop(sub.id, None)
         if reason is not None:
             session.send(Unsubscribed(0, sub.id, reason))
@@ -240,10 +245,22 @@ class Broker:
             self._retain(topic, _Retained(msg, publisher, authid, authrole))
         if msg.acknowledge:
             session.send(Published(msg.request, publication))
-        subs = self._map.match_all(topic)
+        subs = self._matches.get(topic)
+        if subs is None:
+            subs = self._matching(topic)
         if subs:
             skip = session if msg.exclude_me is None or msg.exclude_me else None
             self._dispatch(subs, publication, msg, skip, publisher, authid, authrole)
+
+    def _matching(self, topic: str) -> list[Subscription]:
+        """The subscriptions matching ``topic`` (cached; the list must not be changed)."""
+        subs = self._matches.get(topic)
+        if subs is None:
+            subs = self._map.match_all(topic)
+            if len(self._matches) >= MATCH_CACHE_LIMIT:
+                self._matches.clear()
+            self._matches[topic] = subs
+        return subs
 
     def _dispatch(self, subs: list[Subscription], publication: int, msg: Publish,
                   skip: RouterSession | None, publisher: int | None, authid: str | None,
@@ -268,7 +285,7 @@ class Broker:
 
     def publish_meta(self, topic: str, args: list[Any]) -> None:
         """Publish a meta event (``wamp.session.on_join`` ...) from the router itself."""
-        subs = self._map.match_all(topic)
+        subs = self._matching(topic)
         if not subs:
             return
         msg: Any = Publish(1, topic, args=args)

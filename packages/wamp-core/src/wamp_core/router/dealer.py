@@ -47,7 +47,7 @@ from wamp_core.message import (
     Yield,
 )
 from wamp_core.router._build import build_error, build_invocation, build_result
-from wamp_core.router.matching import UriMap
+from wamp_core.router.matching import MATCH_CACHE_LIMIT, UriMap
 from wamp_core.router.timers import TimerHandle
 from wamp_core.uri import MATCH_EXACT, is_valid_pattern
 from wamp_core.util import ID_MAX, IdGenerator
@@ -144,6 +144,7 @@ class PendingCall:
 
 
 _UNDISCLOSED: Final = (None, None, None)
+_UNKNOWN: Final[Any] = object()  # not in Dealer._best yet
 
 
 def _error(rtype: int, request: int, uri: str, text: str | None = None) -> Error:
@@ -156,6 +157,9 @@ class Dealer:
     def __init__(self, realm: Realm) -> None:
         self._realm = realm
         self._map: UriMap[Registration] = UriMap()
+        # procedure -> the registration a call goes to (or None), forgotten whenever a
+        # registration is created or deleted; bounded, since clients choose the URIs
+        self._best: dict[str, Registration | None] = {}
         self.by_id: dict[int, Registration] = {}
         self._reg_ids = IdGenerator()
         self._inv_next = 0  # the last INVOCATION request ID (1, 2, ... 2**53, then 1 again)
@@ -209,6 +213,7 @@ class Dealer:
         if reg is None:
             reg = Registration(self._reg_ids.next(), uri, match, invoke, realm.timestamp())
             self._map.add(uri, match, reg)
+            self._best.clear()
             self.by_id[reg.id] = reg
         reg.callees.append(session)
         if msg.concurrency:
@@ -243,6 +248,7 @@ class Dealer:
         deleted = not reg.callees
         if deleted:
             self._map.remove(reg.uri, reg.match)
+            self._best.clear()
             self.by_id.pop(reg.id, None)
         if reason is not None:
             session.send(Unregistered(0, reg.id, reason))
@@ -286,7 +292,13 @@ class Dealer:
         if procedure.startswith("wamp.") and realm.meta is not None and \
                 realm.meta.call(session, msg):
             return
-        reg = self._map.best(procedure)
+        best = self._best
+        reg = best.get(procedure, _UNKNOWN)
+        if reg is _UNKNOWN:
+            reg = self._map.best(procedure)
+            if len(best) >= MATCH_CACHE_LIMIT:
+                best.clear()
+            best[procedure] = reg
         if reg is None:
             session.send(_error(_CALL, req, ApplicationError.NO_SUCH_PROCEDURE,
                                 f"no callee registered for procedure <{procedure}>"))

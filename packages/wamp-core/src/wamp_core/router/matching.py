@@ -26,13 +26,16 @@ order, so the first one found is the best.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 from wamp_core.uri import MATCH_EXACT, MATCH_PREFIX, MATCH_WILDCARD
 
-__all__ = ["UriMap"]
+__all__ = ["MATCH_CACHE_LIMIT", "UriMap"]
 
 T = TypeVar("T")
+
+MATCH_CACHE_LIMIT: Final = 4096
+"""How many URIs the broker and the dealer remember the matches of (then they start over)."""
 
 
 class _Node(Generic[T]):
