@@ -11,9 +11,14 @@ without framing and sockets. Times are CPU microseconds (best of several rounds)
 
 1. routed call (CALL in, INVOCATION out, YIELD in, RESULT out) and routed event
    (PUBLISH in, EVENT out), per serializer;
+1b. the same through wamp_asyncio's RawSocket server protocols, fed frames in this process
+   (MessagePack, batches of 100 as a socket delivers them under load): adds the RawSocket
+   framing, the WAMP transport glue and the adapter's pump and writes, still without sockets
+   or waiting in the event loop (steadier than part 4 on a busy machine);
 2. fan-out of one PUBLISH to 10 .. 10,000 subscribers: cost per delivered event;
 3. publish and call cost with 10 .. 100,000 exact, prefix and wildcard
-   subscriptions or registrations in the realm (the cost must not grow).
+   subscriptions or registrations in the realm (the cost must not grow; the broker and
+   dealer remember the matches of the URIs they saw, which this loop hits).
 
 4. over real sockets (:func:`socket_comparison`, ``--no-sockets`` skips it): our
    router served by wamp_asyncio and Crossbar.io, each in its own process, under the
@@ -23,6 +28,7 @@ without framing and sockets. Times are CPU microseconds (best of several rounds)
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 import time
@@ -30,6 +36,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import msgpack
 from _util import environment, rate
 from wamp_core.message import Call, Hello, Invocation, Publish, Register, Subscribe
 from wamp_core.router import Limits, Router, RouterSession
@@ -174,6 +181,100 @@ def scale_us(kind: str, n: int, ser_id: str, seconds: float) -> tuple[float, flo
     return publish, 1e6 / rate(one, seconds=seconds, repeat=3)
 
 
+class _NullTransport(asyncio.Transport):
+    """An asyncio transport that counts what is written (part 1b)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = 0
+        self._closing = False
+
+    def write(self, data: Any) -> None:
+        self.written += len(data)
+
+    def writelines(self, chunks: Any) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def close(self) -> None:
+        self._closing = True
+
+    def abort(self) -> None:
+        self._closing = True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def _frames(objs: list[Any]) -> bytes:
+    packed = [msgpack.packb(o, use_bin_type=True) for o in objs]
+    return b"".join(len(p).to_bytes(4, "big") + p for p in packed)
+
+
+async def _inprocess(mode: str, seconds: float, batch: int = 100) -> float:
+    from _wamp_peers import router_config
+    from wamp_asyncio.router import RouterServer
+    from wamp_core.transport.serving import plan
+    from wamp_core.transport.serving import router_config as parse
+
+    config = parse(router_config(0, 0))
+    loop = asyncio.get_running_loop()
+    server = RouterServer(Router(config, call_later=loop.call_later, clock=time.time))
+    factory = server._factory(next(li for li in plan(config) if li.rawsocket is not None))
+    roles = {"caller": {}, "callee": {}, "publisher": {}, "subscriber": {}}
+
+    def connect() -> Any:
+        proto = factory()
+        proto.connection_made(_NullTransport())
+        proto.data_received(bytes([0x7F, 0xF2, 0, 0]))  # msgpack, longest messages
+        proto.data_received(_frames([[1, "realm1", {"roles": roles}]]))
+        return proto
+
+    front, back = connect(), connect()
+    back.data_received(_frames([[64, 1, {}, "com.p"] if mode == "call" else [32, 1, {}, "t"]]))
+    if mode == "call":
+        ins = _frames([[48, i + 1, {}, "com.p", [42]] for i in range(batch)])
+    else:
+        ins = _frames([[16, i + 1, {}, "t", [42]] for i in range(batch)])
+    rounds = max(20, int(seconds * 2e4 / batch))  # about seconds at 10 us per item
+    # INVOCATION IDs count 1, 2, 3 ... in a fresh router: the YIELDs are made beforehand
+    yields = [_frames([[70, k * batch + i + 1, {}, [42]] for i in range(batch)])
+              for k in range(rounds * 6)] if mode == "call" else []
+    best = float("inf")
+    for r in range(6):
+        await asyncio.sleep(0)
+        started = time.process_time()
+        for k in range(r * rounds, (r + 1) * rounds):
+            front.data_received(ins)
+            if yields:
+                back.data_received(yields[k])
+            await asyncio.sleep(0)  # the other connection's pump writes
+        if r:  # the first round warms up
+            best = min(best, time.process_time() - started)
+    pending = sum(len(s.calls) for s in server.router.realms["realm1"].sessions.values())
+    if pending:
+        raise RuntimeError(f"{pending} calls left in flight: INVOCATION IDs were not 1, 2, 3 ...")
+    return best / (rounds * batch) * 1e6
+
+
+def inprocess_us(mode: str, seconds: float) -> float:
+    """CPU microseconds per routed call or event through wamp_asyncio's RawSocket protocols
+    fed in this process (part 1b)."""
+    return asyncio.run(_inprocess(mode, seconds))
+
+
 def socket_comparison(quick: bool = False, pure: bool = False) -> None:
     """Our router and Crossbar.io under the same client load over real sockets.
 
@@ -205,6 +306,10 @@ def main(argv: list[str] | None = None) -> None:
     for ser_id in sers:
         print(f"  {ser_id:8}  call {routed_call_us(ser_id, seconds):6.2f} us   "
               f"event {routed_event_us(ser_id, seconds):6.2f} us")
+
+    print("\n1b. through wamp_asyncio's RawSocket protocols, in process (msgpack, no sockets)")
+    print(f"  msgpack   call {inprocess_us('call', seconds):6.2f} us   "
+          f"event {inprocess_us('event', seconds):6.2f} us")
 
     print("\n2. fan-out of one publish (msgpack)")
     sizes = (10, 100, 1000) if args.quick else (10, 100, 1000, 10000)
