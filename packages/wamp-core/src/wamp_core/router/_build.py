@@ -48,9 +48,10 @@ def build_event(subscription: int, publication: int, pub: Any, publisher: int | 
 
 def build_invocation(request: int, registration: int, call: Any, timeout: int | None,
                      receive_progress: bool | None, progress: bool | None,
-                     caller: int | None, caller_authid: str | None,
-                     caller_authrole: str | None, procedure: str | None) -> Invocation:
-    """INVOCATION carrying the payload of the CALL ``call``."""
+                     caller: tuple[int | None, str | None, str | None],
+                     procedure: str | None) -> Invocation:
+    """INVOCATION carrying the payload of the CALL ``call``; ``caller`` is the disclosed
+    ``(session, authid, authrole)`` (``None`` each when not disclosed)."""
     m: Invocation = _new(Invocation)
     m._serialized = None  # no cache miss on the first serialize
     m.request = request
@@ -65,9 +66,7 @@ def build_invocation(request: int, registration: int, call: Any, timeout: int | 
     m.timeout = timeout
     m.receive_progress = receive_progress
     m.progress = progress
-    m.caller = caller
-    m.caller_authid = caller_authid
-    m.caller_authrole = caller_authrole
+    m.caller, m.caller_authid, m.caller_authrole = caller
     m.procedure = procedure
     m.trustlevel = None
     m.transaction_hash = call.transaction_hash

@@ -42,6 +42,7 @@ from wamp_core.util import id as new_id
 _getrandbits = random.getrandbits
 
 if TYPE_CHECKING:
+    from wamp_core.router.authorization import Authorization
     from wamp_core.router.realm import Realm
     from wamp_core.router.session import RouterSession
 
@@ -218,19 +219,10 @@ class Broker:
     def publish(self, session: RouterSession, msg: Publish) -> None:
         """``[PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list, ArgumentsKw|dict]``."""
         topic = msg.topic
-        realm = self._realm
-        if topic.startswith("wamp.") and not session.trusted:
-            if msg.acknowledge:
-                session.send(_error(_PUBLISH, msg.request, ApplicationError.INVALID_URI,
-                                    f"publish with restricted topic URI '{topic}'"))
+        # a remembered decision means the URI passed the checks before (see _authorize)
+        authz = session.authz.publish.get(topic) or self._authorize(session, msg)
+        if authz is None:
             return
-        if realm.strict and not is_valid_pattern(topic, MATCH_EXACT, strict=True):
-            if msg.acknowledge:
-                session.send(_error(_PUBLISH, msg.request, ApplicationError.INVALID_URI,
-                                    f"publish with invalid topic URI '{topic}' (strict URI check)"))
-            return
-        cache = session.authz.publish
-        authz = cache.get(topic) or session.authz.decide(cache, topic, "publish")
         if not authz.allow:
             if msg.acknowledge:
                 session.send(_error(_PUBLISH, msg.request, ApplicationError.NOT_AUTHORIZED,
@@ -251,6 +243,22 @@ class Broker:
         if subs:
             skip = session if msg.exclude_me is None or msg.exclude_me else None
             self._dispatch(subs, publication, msg, skip, publisher, authid, authrole)
+
+    def _authorize(self, session: RouterSession, msg: Publish) -> Authorization | None:
+        """The first PUBLISH of ``session`` to its topic: the URI checks (answered when
+        acknowledged; ``None`` when one fails), then the authorization, remembered."""
+        topic = msg.topic
+        if topic.startswith("wamp.") and not session.trusted:
+            if msg.acknowledge:
+                session.send(_error(_PUBLISH, msg.request, ApplicationError.INVALID_URI,
+                                    f"publish with restricted topic URI '{topic}'"))
+            return None
+        if self._realm.strict and not is_valid_pattern(topic, MATCH_EXACT, strict=True):
+            if msg.acknowledge:
+                session.send(_error(_PUBLISH, msg.request, ApplicationError.INVALID_URI,
+                                    f"publish with invalid topic URI '{topic}' (strict URI check)"))
+            return None
+        return session.authz.decide(session.authz.publish, topic, "publish")
 
     def _matching(self, topic: str) -> list[Subscription]:
         """The subscriptions matching ``topic`` (cached; the list must not be changed)."""

@@ -53,6 +53,7 @@ from wamp_core.uri import MATCH_EXACT, is_valid_pattern
 from wamp_core.util import ID_MAX, IdGenerator
 
 if TYPE_CHECKING:
+    from wamp_core.router.authorization import Authorization
     from wamp_core.router.realm import Realm
     from wamp_core.router.session import RouterSession
 
@@ -277,28 +278,21 @@ class Dealer:
                                        "progressive_call_invocations")
             return
         procedure = msg.procedure
-        realm = self._realm
-        if realm.strict and not is_valid_pattern(procedure, MATCH_EXACT, strict=True):
-            session.send(_error(_CALL, req, ApplicationError.INVALID_URI,
-                                f"call with invalid procedure URI '{procedure}' "
-                                "(strict URI check)"))
+        # a remembered decision means the URI passed the checks before (see _authorize)
+        authz = session.authz.call.get(procedure) or self._authorize(session, req, procedure)
+        if authz is None:
             return
-        cache = session.authz.call
-        authz = cache.get(procedure) or session.authz.decide(cache, procedure, "call")
         if not authz.allow:
             session.send(_error(_CALL, req, ApplicationError.NOT_AUTHORIZED,
                                 session.not_authorized("call procedure", procedure)))
             return
+        realm = self._realm
         if procedure.startswith("wamp.") and realm.meta is not None and \
                 realm.meta.call(session, msg):
             return
-        best = self._best
-        reg = best.get(procedure, _UNKNOWN)
+        reg = self._best.get(procedure, _UNKNOWN)
         if reg is _UNKNOWN:
-            reg = self._map.best(procedure)
-            if len(best) >= MATCH_CACHE_LIMIT:
-                best.clear()
-            best[procedure] = reg
+            reg = self._lookup(procedure)
         if reg is None:
             session.send(_error(_CALL, req, ApplicationError.NO_SUCH_PROCEDURE,
                                 f"no callee registered for procedure <{procedure}>"))
@@ -319,17 +313,35 @@ class Dealer:
             return
         self._invoke(session, msg, reg, callee, authz.disclose)
 
+    def _authorize(self, session: RouterSession, req: int,
+                   procedure: str) -> Authorization | None:
+        """The first CALL of ``session`` to ``procedure``: the URI check (answered with
+        ERROR and ``None`` when it fails), then the authorization, remembered."""
+        if self._realm.strict and not is_valid_pattern(procedure, MATCH_EXACT, strict=True):
+            session.send(_error(_CALL, req, ApplicationError.INVALID_URI,
+                                f"call with invalid procedure URI '{procedure}' "
+                                "(strict URI check)"))
+            return None
+        return session.authz.decide(session.authz.call, procedure, "call")
+
+    def _lookup(self, procedure: str) -> Registration | None:
+        """The registration a call to ``procedure`` goes to, remembered in ``_best``."""
+        best = self._best
+        reg = best[procedure] = self._map.best(procedure)
+        if len(best) > MATCH_CACHE_LIMIT:
+            best.clear()
+        return reg
+
     def _invoke(self, session: RouterSession, msg: Call, reg: Registration,
                 callee: RouterSession, disclose: bool) -> None:
         """The call is allowed and ``callee`` picked: remember it, send the INVOCATION."""
         inv_id = self._inv_next = self._inv_next % ID_MAX + 1
-        procedure, progress, req = msg.procedure, msg.progress, msg.request
-        p = PendingCall(
-            inv_id, session, req, callee, reg,
-            (session.session_id, session.authid, session.authrole)
-            if disclose or msg.disclose_me or procedure.startswith("wamp.") else _UNDISCLOSED,
-            None if reg.match == MATCH_EXACT else procedure, msg.receive_progress,
-            bool(progress))
+        uri, progress, req = msg.procedure, msg.progress, msg.request
+        disclosed = (session.session_id, session.authid, session.authrole) \
+            if disclose or msg.disclose_me or uri.startswith("wamp.") else _UNDISCLOSED
+        procedure = None if reg.match == MATCH_EXACT else uri  # told to pattern callees
+        p = PendingCall(inv_id, session, req, callee, reg, disclosed, procedure,
+                        msg.receive_progress, progress is True)
         session.calls[req] = p
         callee.invocations[inv_id] = p
         if reg.limits and callee in reg.limits:
@@ -339,7 +351,7 @@ class Dealer:
         if timeout and timeout > 0:
             self._arm_timeout(p, session, callee, timeout)
         inv = build_invocation(inv_id, reg.id, msg, p.timeout, p.receive_progress,
-                               True if progress else None, *p.disclosed, p.procedure)
+                               True if progress else None, disclosed, procedure)
         transport = callee._transport
         if transport is not None:
             try:
@@ -368,7 +380,7 @@ class Dealer:
         if p.cancel_mode is not None:
             return
         inv = build_invocation(p.id, p.registration.id, msg, p.timeout, p.receive_progress,
-                               True if msg.progress else None, *p.disclosed, p.procedure)
+                               True if msg.progress else None, p.disclosed, p.procedure)
         if not p.callee.send(inv):
             self._undeliverable(p, "INVOCATION")
 
