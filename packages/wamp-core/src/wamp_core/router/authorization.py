@@ -11,7 +11,9 @@ keep the answers in one dict per action keyed by URI
 (:class:`AuthorizationCache`), so a session calling or publishing the same URIs
 over and over pays one dict lookup per message. Static permissions do not
 change while the router runs, so the cache is always valid; it is bounded and
-starts over when full.
+starts over when full. The broker and dealer decide only for URIs that passed
+their URI checks (strict URIs, restricted ``wamp.`` topics), so a remembered
+decision also stands for those checks: a PUBLISH or CALL that finds one skips them.
 """
 
 from __future__ import annotations
