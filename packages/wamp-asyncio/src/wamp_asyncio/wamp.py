@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl as _ssl
+from asyncio import _get_running_loop
 from collections.abc import Callable
 from typing import Any
 
@@ -57,13 +58,19 @@ class _AsyncioSession(_protocol.ApplicationSession):
         return txaio_api()
 
     def _new_call_future(self, record: Any) -> Any:
-        loop = self._api._loop  # type: ignore[attr-defined]
-        if type(loop) is _RunningLoop:
-            loop = asyncio.get_running_loop()
+        loop = _get_running_loop()  # the loop of the transport (None: called from outside)
+        if loop is None:
+            loop = self._api._loop  # type: ignore[attr-defined]
+            if type(loop) is _RunningLoop:
+                loop = asyncio.get_running_loop()  # raises: no loop at all
         future = _CallFuture(loop=loop)
         future._record = record
         future._session = self
         return future
+
+    def _resolve(self, future: Any, value: Any) -> None:
+        if not future.done():
+            future.set_result(value)
 
 
 class ApplicationSession(_AsyncioSession):

@@ -19,13 +19,58 @@ from wamp_core.exception import (
 )
 from wamp_core.log import make_logger
 from wamp_core.message import Error, Invocation, Message, Yield
-from wamp_core.observable import ObservableMixin, TxaioApi, call_as_future, failure_value
+from wamp_core.observable import (
+    ObservableMixin,
+    TxaioApi,
+    call_as_future,
+    call_now,
+    failure_value,
+)
 from wamp_core.session import SessionMachine
 from wamp_core.types import EncodedPayload, SessionDetails
+from wamp_core.uri import check_or_raise_uri
 
-__all__ = ["BaseSession"]
+__all__ = ["VALID_URIS", "BaseSession", "call_with_payload", "check_uri_once"]
 
 _INVOCATION = Invocation.MESSAGE_TYPE
+
+
+VALID_URIS: dict[str, None] = {}
+"""Procedures and topics ``call()`` and ``publish()`` found valid (loose rule, exact match),
+so the next call tests one dict; bounded (cleared when full)."""
+_VALID_URIS_LIMIT = 4096
+
+
+def check_uri_once(uri: Any, what: str) -> None:
+    """Check ``uri`` (raise ``InvalidUriError`` naming ``what``) and remember it is valid."""
+    check_or_raise_uri(uri, message=what)
+    if len(VALID_URIS) >= _VALID_URIS_LIMIT:
+        VALID_URIS.clear()
+    VALID_URIS[uri] = None
+
+
+_PLAIN_RESULTS = frozenset({type(None), bool, int, float, str, bytes, list, dict, tuple})
+"""Results that are never awaitable (``observable.call_now`` skips the check for them too)."""
+
+
+def call_with_payload(api: TxaioApi, fn: Callable[..., Any], args: list[Any] | None,
+                      kwargs: dict[str, Any] | None) -> tuple[bool, Any]:
+    """``observable.call_now(api, fn, *args, **kwargs)`` for a message's own arguments
+    (``None`` for none), without packing them again: the endpoints and handlers that take
+    nothing else are called this way, once per invocation or event."""
+    try:
+        result = fn(*(args or ()), **kwargs) if kwargs else fn(*args) if args else fn()
+    except Exception:
+        failed = api.create_future()
+        api.reject(failed, api.create_failure())
+        return False, failed
+    if type(result) in _PLAIN_RESULTS:
+        return True, result
+    return call_now(api, _same, result)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _agent() -> str:
@@ -209,6 +254,13 @@ class BaseSession(ObservableMixin):
 
         api.add_callbacks(future, run, run)
         return done
+
+    def _resolve(self, future: Any, value: Any) -> None:
+        """Resolve ``future`` with ``value`` unless it is done (cancelled); the framework
+        sessions do it without txaio's layers."""
+        api = self._api
+        if not api.is_called(future):
+            api.resolve(future, value)
 
     # -- gathering (register(obj), subscribe(obj)) ------------------------------------
 

@@ -21,7 +21,12 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from wamp_core._session_base import BaseSession, is_cancellation, is_method_or_function
+from wamp_core._session_base import (
+    BaseSession,
+    call_with_payload,
+    is_cancellation,
+    is_method_or_function,
+)
 from wamp_core.decorators import options_with_match, type_check
 from wamp_core.exception import ApplicationError, TransportLost
 from wamp_core.message import Error, Interrupt, Invocation
@@ -200,10 +205,7 @@ class CalleeMixin(BaseSession):
         endpoint = registration.endpoint
         api = self._api
         if endpoint.plain:  # the endpoint takes the message's arguments alone
-            if kwargs:
-                done, outcome = call_now(api, endpoint.fn, *(args or ()), **kwargs)
-            else:
-                done, outcome = call_now(api, endpoint.fn, *(args or ()))
+            done, outcome = call_with_payload(api, endpoint.fn, args, kwargs)
         else:
             call_args = ((endpoint.obj,) if endpoint.obj is not None else ()) + tuple(args or ())
             call_kwargs = dict(kwargs or {})

@@ -17,7 +17,13 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from wamp_core._session_base import BaseSession, is_method_or_function
+from wamp_core._session_base import (
+    VALID_URIS,
+    BaseSession,
+    call_with_payload,
+    check_uri_once,
+    is_method_or_function,
+)
 from wamp_core.decorators import options_with_match, type_check
 from wamp_core.exception import TransportLost
 from wamp_core.message import Error, Event
@@ -52,9 +58,19 @@ class PubSubMixin(BaseSession):
         the keyword arguments. ``None``, or for an acknowledged publish a
         Deferred/Future of the :class:`~wamp_core.request.Publication`."""
         options = kwargs.pop("options", None)
+        if options is None and self._payload_codec is None and type(topic) is str and \
+                topic in VALID_URIS and self._transport is not None:  # the common case
+            machine = self._machine
+            request = machine.publish(topic, list(args) if args else None, kwargs or None)
+            try:  # _flush_request(), inline
+                self._flush()
+            except Exception:
+                machine.discard(request)
+                raise
+            return None
         if options is not None and not isinstance(options, PublishOptions):
             raise TypeError(f"options must be a PublishOptions, not {type(options).__name__}")
-        check_or_raise_uri(topic, message=f"{type(self).__name__}.publish()")
+        check_uri_once(topic, f"{type(self).__name__}.publish()")
         if self._transport is None:
             raise TransportLost(f"cannot publish to '{topic}': the session has no transport")
         attrs = options.message_attr() if options is not None else {}
@@ -235,33 +251,43 @@ class PubSubMixin(BaseSession):
         if not handlers:
             return
         topic = msg.topic or handlers[0].topic
-        args, kwargs, failed = self._decode(False, topic, msg)
-        if failed is not None:
-            self.log.warn("event {pub} on '{topic}' dropped: {error}", pub=msg.publication,
-                          topic=topic, error=failed.args[0] if failed.args else failed)
+        if msg.enc_algo is None:
+            args, kwargs = msg.args, msg.kwargs
+        else:
+            args, kwargs, failed = self._decode(False, topic, msg)
+            if failed is not None:
+                self.log.warn("event {pub} on '{topic}' dropped: {error}", pub=msg.publication,
+                              topic=topic, error=failed.args[0] if failed.args else failed)
+                return
+        if len(handlers) == 1:
+            self._deliver(handlers[0], msg, topic, args, kwargs)
             return
-        for subscription in list(handlers):
+        for subscription in list(handlers):  # a handler may unsubscribe
             self._deliver(subscription, msg, topic, args, kwargs)
 
     def _deliver(self, subscription: Subscription, msg: Event, topic: str, args: Any,
                  kwargs: Any) -> None:
         handler = subscription.handler
-        call_args = ((handler.obj,) if handler.obj is not None else ()) + tuple(args or ())
-        call_kwargs = dict(kwargs or {})
-        try:
-            call_kwargs.update(handler.keywords(topic))
-        except ValueError as exc:
-            self.log.debug("event on '{topic}' not for {fn}: {error}", topic=topic,
-                           fn=handler.fn, error=exc)
-            return
-        if handler.details_arg:
-            call_kwargs[handler.details_arg] = EventDetails(
-                subscription, msg.publication, publisher=msg.publisher,
-                publisher_authid=msg.publisher_authid, publisher_authrole=msg.publisher_authrole,
-                topic=topic, retained=msg.retained, transaction_hash=msg.transaction_hash,
-                enc_algo=msg.enc_algo, forward_for=msg.forward_for)
         api = self._api
-        done, outcome = call_now(api, handler.fn, *call_args, **call_kwargs)
+        if handler.plain:  # the handler takes the event's arguments alone
+            done, outcome = call_with_payload(api, handler.fn, args, kwargs)
+        else:
+            call_args = ((handler.obj,) if handler.obj is not None else ()) + tuple(args or ())
+            call_kwargs = dict(kwargs or {})
+            try:
+                call_kwargs.update(handler.keywords(topic))
+            except ValueError as exc:
+                self.log.debug("event on '{topic}' not for {fn}: {error}", topic=topic,
+                               fn=handler.fn, error=exc)
+                return
+            if handler.details_arg:
+                call_kwargs[handler.details_arg] = EventDetails(
+                    subscription, msg.publication, publisher=msg.publisher,
+                    publisher_authid=msg.publisher_authid,
+                    publisher_authrole=msg.publisher_authrole, topic=topic,
+                    retained=msg.retained, transaction_hash=msg.transaction_hash,
+                    enc_algo=msg.enc_algo, forward_for=msg.forward_for)
+            done, outcome = call_now(api, handler.fn, *call_args, **call_kwargs)
         if not done:  # an awaitable, or the handler raised: report a failure (text made then)
             api.add_callbacks(outcome, None, lambda fail: self._swallow_error(
                 fail, f"While firing {handler.fn!r} subscribed under {msg.subscription}"))

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from wamp_core._session_base import BaseSession
+from wamp_core._session_base import VALID_URIS, BaseSession, check_uri_once
 from wamp_core.exception import ApplicationError, SessionNotReady, TransportLost
 from wamp_core.message import Error, Result
 from wamp_core.request import CallRequest, ProgressiveCall
 from wamp_core.types import CallOptions, CallResult
-from wamp_core.uri import check_or_raise_uri, is_valid_pattern
 
 __all__ = ["CallerMixin"]
 
@@ -87,16 +86,21 @@ class CallerMixin(BaseSession):
                     options: Any, progress: bool) -> CallRequest:
         if options is not None and not isinstance(options, CallOptions):
             raise TypeError(f"options must be a CallOptions, not {type(options).__name__}")
-        if not is_valid_pattern(procedure):
-            check_or_raise_uri(procedure, message=f"{type(self).__name__}.call()")
+        if type(procedure) is not str or procedure not in VALID_URIS:
+            check_uri_once(procedure, f"{type(self).__name__}.call()")
         if self._transport is None:
             raise TransportLost(f"cannot call '{procedure}': the session has no transport")
         if options is None and self._payload_codec is None:  # the common case, in short
             record = CallRequest(None, procedure, None, None)
             record.on_reply = self._new_call_future(record)
-            request = record.request_id = self._machine.call(
+            machine = self._machine
+            request = record.request_id = machine.call(
                 procedure, list(args) if args else None, kwargs or None, record, progress=progress)
-            self._flush_request(request)
+            try:  # _flush_request(), inline
+                self._flush()
+            except Exception:
+                machine.discard(request)
+                raise
             return record
         attrs = options.message_attr() if options is not None else {}
         timeout = attrs.pop("timeout", None)
@@ -172,6 +176,13 @@ class CallerMixin(BaseSession):
     def _on_call_reply(self, reply: Any) -> None:
         record: CallRequest = reply.token
         msg = reply.message
+        if type(msg) is Result and reply.final and msg.enc_algo is None and \
+                record.options is None and not msg.kwargs:  # the common case, in short
+            record.finished = True  # no options: no timer to cancel
+            args = msg.args
+            self._resolve(record.on_reply, (args[0] if len(args) == 1 else CallResult(*args))
+                          if args else None)
+            return
         api = self._api
         if isinstance(msg, Error):
             self._end_call(record)

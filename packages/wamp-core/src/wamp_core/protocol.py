@@ -170,7 +170,13 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
             self._flush_quietly()
         for event in machine.events_received():
             try:
-                _EVENTS[type(event)](self, event)
+                kind = type(event)
+                if kind is Reply:  # the common events first, without the extra layer
+                    _REPLIES[event.request_type](self, event)
+                elif kind is Incoming:
+                    self._on_incoming(event)
+                else:
+                    _EVENTS[kind](self, event)
             except Exception as exc:
                 self.log.failure("internal error on {event!r}: {error!r}", failure=exc,
                                  event=event, error=exc)
@@ -396,11 +402,12 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
 
     def _on_incoming(self, incoming: Incoming) -> None:
         msg = incoming.message
-        if isinstance(msg, Event):
-            self._on_event(msg)
-        elif isinstance(msg, Invocation):
+        kind = type(msg)  # the machine dispatched on the exact class
+        if kind is Invocation:
             self._on_invocation(msg, incoming.continued)
-        elif isinstance(msg, Interrupt):
+        elif kind is Event:
+            self._on_event(msg)
+        elif kind is Interrupt:
             self._on_interrupt(msg)
 
     def _on_revoked(self, revoked: Revoked) -> None:

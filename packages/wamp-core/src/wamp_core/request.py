@@ -215,7 +215,8 @@ class CallRequest(Request):
 
     def __init__(self, request_id: int | None, procedure: str, on_reply: Any,
                  options: Any) -> None:
-        super().__init__(request_id, on_reply)
+        self.request_id = request_id or 0  # Request.__init__, inline: one per call
+        self.on_reply = on_reply
         self.procedure = procedure
         self.options = options
         self.timer: Any = None
@@ -233,7 +234,8 @@ class InvocationRequest(Request):
                  "timer")
 
     def __init__(self, request_id: int | None, on_reply: Any, procedure: str = "") -> None:
-        super().__init__(request_id, on_reply)
+        self.request_id = request_id or 0  # Request.__init__, inline: one per invocation
+        self.on_reply = on_reply
         self.procedure = procedure
         self.interrupt: Any = None
         self.timed_out = False

@@ -72,6 +72,14 @@ class State(Enum):
     CLOSED = 3
 
 
+# The states as module constants: an enum member read through its class costs ~60 ns on
+# CPython 3.11, and the send and receive paths test the state for every message.
+_CONNECTING: Final = State.CONNECTING
+_OPEN: Final = State.OPEN
+_CLOSING: Final = State.CLOSING
+_CLOSED: Final = State.CLOSED
+
+
 class Connection:
     """Shared engine of :class:`ClientConnection` and :class:`ServerConnection`."""
 
@@ -98,7 +106,7 @@ class Connection:
         self._ping_timeout = check_delay("auto_ping_timeout", auto_ping_timeout)
         self._ping_size = check_int("auto_ping_size", auto_ping_size, *AUTO_PING_SIZE_RANGE)
 
-        self._state = State.CONNECTING
+        self._state = _CONNECTING
         self._serializer_id: int | None = None
         self._peer_max = 0
         self._failure: ProtocolError | None = None
@@ -171,16 +179,16 @@ class Connection:
 
     def close_expected(self) -> bool:
         """True once the engine asked the I/O layer to close (CLOSING) or it is CLOSED."""
-        return self._state is State.CLOSING or self._state is State.CLOSED
+        return self._state is _CLOSING or self._state is _CLOSED
 
     # -- what the I/O layer feeds -------------------------------------------------------
 
     def receive_data(self, data: _Data) -> None:
         """Feed bytes read from the network. Peer errors are recorded, never raised."""
         state = self._state
-        if state is State.CLOSED:
+        if state is _CLOSED:
             raise InvalidState("receive_data() called after receive_eof()")
-        if state is State.CLOSING or not data:
+        if state is _CLOSING or not data:
             return
         buf = self._buf
         src: _Data
@@ -190,7 +198,7 @@ class Connection:
         else:
             src = data
         consumed = self._parse(src)
-        if self._state is not State.OPEN and self._state is not State.CONNECTING:
+        if self._state is not _OPEN and self._state is not _CONNECTING:
             buf.clear()  # failed: whatever follows is ignored
         elif src is buf:
             if consumed:
@@ -202,23 +210,23 @@ class Connection:
     def receive_eof(self) -> None:
         """The stream ended (the peer closed, or the transport is gone after our close)."""
         state = self._state
-        if state is State.CLOSED:
+        if state is _CLOSED:
             raise InvalidState("receive_eof() called twice")
-        if state is State.CONNECTING:
+        if state is _CONNECTING:
             got = len(self._buf)
             self._fail(
                 IncompleteHandshake(
                     f"the stream ended during the opening handshake ({got} of 4 octets received)"
                 )
             )
-        elif state is State.OPEN:
+        elif state is _OPEN:
             if self._buf:
                 self._fail(IncompleteFrame(self._describe_partial_frame()))
             else:
                 self._close_reason = "the peer closed the connection"
                 self._start_closing()
         self._buf.clear()
-        self._state = State.CLOSED
+        self._state = _CLOSED
         failure = self._failure
         reason = str(failure) if failure is not None else self._close_reason
         self._events.append(ConnectionClosed(reason=reason, was_clean=failure is None))
@@ -240,7 +248,7 @@ class Connection:
         Raises :class:`InvalidState` unless OPEN, and :class:`PayloadTooLarge` (queueing
         nothing) when the payload is longer than the peer's maximum.
         """
-        if self._state is not State.OPEN:
+        if self._state is not _OPEN:
             raise InvalidState(f"cannot send a message: the connection is {self._state.name}")
         size = len(payload)
         if size > self._peer_max:
@@ -255,7 +263,7 @@ class Connection:
 
     def send_ping(self, payload: bytes = b"") -> None:
         """Queue a ping; the peer must answer with a pong carrying the same payload."""
-        if self._state is not State.OPEN:
+        if self._state is not _OPEN:
             raise InvalidState(f"cannot send a ping: the connection is {self._state.name}")
         if len(payload) > self._peer_max:
             raise PayloadTooLarge(len(payload), self._peer_max, what="ping")
@@ -266,7 +274,7 @@ class Connection:
 
         Closing a connection that is already CLOSING or CLOSED does nothing.
         """
-        if self._state is State.CONNECTING or self._state is State.OPEN:
+        if self._state is _CONNECTING or self._state is _OPEN:
             self._close_reason = reason or f"closed by this side ({self.side})"
             self._start_closing()
 
@@ -275,7 +283,7 @@ class Connection:
     def _parse(self, src: _Data) -> int:
         """Consume handshake and frames from ``src``; return how many octets were used."""
         pos = 0
-        if self._state is State.CONNECTING:
+        if self._state is _CONNECTING:
             if len(src) < 4:
                 return 0
             self._handshake(bytes(src[:4]))  # either opens or fails the connection
@@ -319,7 +327,7 @@ class Connection:
                     append(message(payload))
                 else:
                     self._control[frame_type](payload)
-                    if self._state is not State.OPEN:
+                    if self._state is not _OPEN:
                         return end
         return pos
 
@@ -374,7 +382,7 @@ class Connection:
         raise NotImplementedError
 
     def _open(self, serializer_id: int, peer_exponent: int) -> None:
-        self._state = State.OPEN
+        self._state = _OPEN
         self._serializer_id = serializer_id
         self._peer_max = 1 << (9 + peer_exponent)
         self._cancel(TIMER_OPEN_HANDSHAKE)
@@ -393,7 +401,7 @@ class Connection:
     def _fail(self, failure: ProtocolError, reply: bytes | None = None) -> None:
         """Record a peer error, report it, queue ``reply`` (if any) and close."""
         self._failure = failure
-        if self._state is State.CONNECTING:
+        if self._state is _CONNECTING:
             code: int | None = None
             by_peer = False
             if isinstance(failure, HandshakeRefused):
@@ -404,7 +412,7 @@ class Connection:
         self._start_closing()
 
     def _start_closing(self) -> None:
-        self._state = State.CLOSING
+        self._state = _CLOSING
         for name in sorted(self._armed):
             self._timer_requests.append((name, None))
         self._armed.clear()
@@ -423,7 +431,7 @@ class Connection:
             self._timer_requests.append((name, None))
 
     def _open_handshake_expired(self) -> None:
-        if self._state is State.CONNECTING:
+        if self._state is _CONNECTING:
             self._fail(
                 HandshakeTimeout(
                     f"the opening handshake did not finish within {self._open_timeout:g} s"
@@ -431,7 +439,7 @@ class Connection:
             )
 
     def _auto_ping_due(self) -> None:
-        if self._state is not State.OPEN or self._ping_interval is None:
+        if self._state is not _OPEN or self._ping_interval is None:
             return
         if self._ping_outstanding is None:
             self._ping_counter = (self._ping_counter + 1) % (1 << (8 * self._ping_size))
@@ -443,7 +451,7 @@ class Connection:
         self._arm(TIMER_AUTO_PING, self._ping_interval)
 
     def _auto_ping_timeout_expired(self) -> None:
-        if self._state is State.OPEN and self._ping_outstanding is not None:
+        if self._state is _OPEN and self._ping_outstanding is not None:
             self._fail(
                 PingTimeout(f"no pong for an automatic ping within {self._ping_timeout:g} s")
             )

@@ -61,22 +61,29 @@ def start_logging() -> None:
     globalLogBeginner.beginLoggingTo([observer], redirectStandardIO=False)
 
 
-class ApplicationSession(_protocol.ApplicationSession):
+class _TwistedSession(_protocol.ApplicationSession):
+    """What both Twisted session classes add to the framework-neutral one: the txaio API
+    on the global reactor, and Deferreds made and fired without txaio's layers."""
+
+    _on_global_reactor = True
+
+    def _create_txaio(self) -> Any:
+        return txaio_api()
+
+    def _new_call_future(self, record: Any) -> Any:
+        return Deferred(canceller=lambda _: self._call_cancelled(record))
+
+    def _resolve(self, future: Any, value: Any) -> None:
+        if not future.called:
+            future.callback(value)
+
+
+class ApplicationSession(_TwistedSession):
     """A WAMP application session on Twisted."""
 
-    _on_global_reactor = True
 
-    def _create_txaio(self) -> Any:
-        return txaio_api()
-
-
-class Session(_protocol.Session):
+class Session(_TwistedSession, _protocol.Session):
     """The snake_case session API (``on_join`` ...) on Twisted."""
-
-    _on_global_reactor = True
-
-    def _create_txaio(self) -> Any:
-        return txaio_api()
 
 
 class ApplicationSessionFactory(_protocol.ApplicationSessionFactory):

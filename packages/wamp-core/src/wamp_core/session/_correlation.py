@@ -84,6 +84,10 @@ class Correlation:
     """Request tracking; mixed into the session machine (see the module text)."""
 
     _events: list[Any]
+    state: Any
+    _READY: Any = None
+    """The machine's state in which requests are made and invocations answered (the machine
+    sets it; tested inline on the per-message paths, ``_require_established`` says why not)."""
 
     def __init__(self) -> None:
         self._ids = IdGenerator()
@@ -153,8 +157,13 @@ class Correlation:
         ``attrs`` are the keyword arguments of :class:`~wamp_core.message.Call`
         (``timeout``, ``receive_progress``, ``disclose_me`` ...).
         """
-        self._require_established("call")
-        message = Call(1, procedure, args, kwargs, progress=True if progress else None, **attrs)
+        if self.state is not self._READY:
+            self._require_established("call")
+        if attrs or progress:
+            message = Call(1, procedure, args, kwargs, progress=True if progress else None,
+                           **attrs)
+        else:
+            message = Call(1, procedure, args, kwargs)
         return self._send(message, _Pending(CALL, token, procedure, progress))
 
     def call_chunk(self, request: int, args: Any = None, kwargs: Any = None,
@@ -213,11 +222,16 @@ class Correlation:
                progress: bool = False, **attrs: Any) -> bool:
         """Queue YIELD for invocation ``request``; False when it is no longer pending."""
         invocation = self._invocations.get(request)
-        if invocation is None or not self._can_reply():
+        if invocation is None or self.state is not self._READY:
             return False
-        message = Yield(request, args, kwargs, progress=True if progress else None, **attrs)
-        if not progress:
-            self._end_invocation(request, invocation)
+        if progress:
+            message = Yield(request, args, kwargs, progress=True, **attrs)
+        else:
+            message = Yield(request, args, kwargs, **attrs) if attrs else \
+                Yield(request, args, kwargs)
+            del self._invocations[request]
+            if invocation.streaming:
+                self._ended_streams.add(request)
         self.outgoing.append(message)
         return True
 
@@ -242,7 +256,8 @@ class Correlation:
     def publish(self, topic: str, args: Any = None, kwargs: Any = None, token: Any = None,
                 **attrs: Any) -> int:
         """Queue PUBLISH; only an acknowledged one (``acknowledge=True``) waits for an answer."""
-        self._require_established("publish")
+        if self.state is not self._READY:
+            self._require_established("publish")
         message = Publish(1, topic, args, kwargs, **attrs)
         pending = _Pending(PUBLISH, token, topic) if message.acknowledge else None
         return self._send(message, pending)

@@ -73,8 +73,15 @@ class SessionState(enum.Enum):
     FAILED = "failed"
 
 
+# The states as module constants: an enum member read through its class costs ~60 ns on
+# CPython 3.11, and every message the router sends is checked against the state.
+_CLOSED: Final = SessionState.CLOSED
+_CONNECTED: Final = SessionState.CONNECTED
+_JOINING: Final = SessionState.JOINING
+_CHALLENGED: Final = SessionState.CHALLENGED
 _ESTABLISHED: Final = SessionState.ESTABLISHED
 _CLOSING: Final = SessionState.CLOSING
+_FAILED: Final = SessionState.FAILED
 _OPENING: Final = frozenset((SessionState.JOINING, SessionState.CHALLENGED))
 _OPEN: Final = frozenset((SessionState.ESTABLISHED, SessionState.CLOSING))
 _ABORTABLE: Final = _OPENING | _OPEN | {SessionState.CONNECTED}
@@ -91,10 +98,12 @@ class SessionMachine(Correlation):
     :param agent: the ``HELLO.Details.agent`` text, or ``None``.
     """
 
+    _READY = _ESTABLISHED
+
     def __init__(self, roles: dict[str, dict[str, Any]] | None = None,
                  agent: str | None = None) -> None:
         super().__init__()
-        self.state = SessionState.CLOSED
+        self.state = _CLOSED
         self.roles = client_roles() if roles is None else roles
         self.agent = agent
         self.session_id: int | None = None
@@ -127,21 +136,21 @@ class SessionMachine(Correlation):
     @property
     def is_established(self) -> bool:
         """Whether WELCOME arrived and the session has not started closing."""
-        return self.state is SessionState.ESTABLISHED
+        return self.state is _ESTABLISHED
 
     # -- transport ---------------------------------------------------------
 
     def connection_made(self) -> None:
         """The transport opened."""
-        if self.state is not SessionState.CLOSED:
+        if self.state is not _CLOSED:
             raise RuntimeError(f"connection_made() in state {self.state.name}")
-        self.state = SessionState.CONNECTED
+        self.state = _CONNECTED
         self.failure = None
 
     def connection_lost(self) -> None:
         """The transport closed; an open or opening session ends with ``TRANSPORT_LOST``."""
         previous = self.state
-        self.state = SessionState.CLOSED
+        self.state = _CLOSED
         self.outgoing.clear()
         if previous in _OPENING or previous in _OPEN:
             self._close(CloseKind.TRANSPORT_LOST, ApplicationError.CLOSE_TRANSPORT_LOST,
@@ -157,27 +166,27 @@ class SessionMachine(Correlation):
               authextra: dict[str, Any] | None = None, resumable: bool | None = None,
               resume_session: int | None = None, resume_token: str | None = None) -> None:
         """Queue HELLO for ``realm``."""
-        if self.state is not SessionState.CONNECTED:
+        if self.state is not _CONNECTED:
             self._misuse("join", "the transport is open and no session is joined or joining")
         message = Hello(realm, self.roles, authmethods, authid, authrole, authextra,
                         resumable, resume_session, resume_token, agent=self.agent)
         self._ids = IdGenerator()  # request IDs are scoped to a session
         self.outgoing.append(message)
-        self.state = SessionState.JOINING
+        self.state = _JOINING
 
     def authenticate(self, signature: str, extra: dict[str, Any] | None = None) -> None:
         """Queue AUTHENTICATE, the answer to the CHALLENGE."""
-        if self.state is not SessionState.CHALLENGED:
+        if self.state is not _CHALLENGED:
             self._misuse("authenticate", "a CHALLENGE waits for its answer")
         self.outgoing.append(Authenticate(signature, extra))
-        self.state = SessionState.JOINING
+        self.state = _JOINING
 
     def goodbye(self, reason: str = Goodbye.DEFAULT_REASON, message: str | None = None) -> None:
         """Queue GOODBYE; the session closes when the router answers with its own."""
-        if self.state is not SessionState.ESTABLISHED:
+        if self.state is not _ESTABLISHED:
             self._misuse("leave", "the session is joined")
         self.outgoing.append(Goodbye(reason, message))
-        self.state = SessionState.CLOSING
+        self.state = _CLOSING
 
     def abort(self, reason: str, message: str | None = None) -> None:
         """Queue ABORT and end the session (or its opening) at once."""
@@ -185,13 +194,13 @@ class SessionMachine(Correlation):
             self._misuse("abort", "the transport is open")
         previous = self.state
         self.outgoing.append(Abort(reason, message))
-        self.state = SessionState.CONNECTED
+        self.state = _CONNECTED
         self._close(CloseKind.ABORTED_LOCALLY, reason, message, previous in _OPEN)
 
     def fail(self, text: str) -> None:
         """The router broke the protocol in a way only the caller could see (e.g. bytes
         that do not parse): abort with ``wamp.error.protocol_violation``."""
-        if self.state in (SessionState.CLOSED, SessionState.FAILED):
+        if self.state in (_CLOSED, _FAILED):
             return
         self._violation(text)
 
@@ -200,7 +209,7 @@ class SessionMachine(Correlation):
     def receive(self, message: Any) -> None:
         """Take one message from the router. Never raises: peer errors become events."""
         state = self.state
-        if state is SessionState.FAILED or state is SessionState.CLOSED:
+        if state is _FAILED or state is _CLOSED:
             _log.debug("session {state}: dropping {msg!r}", state=state.name, msg=message)
             return
         entry = _DISPATCH.get(type(message))
@@ -217,34 +226,34 @@ class SessionMachine(Correlation):
             self._violation(str(exc))
 
     def _on_welcome(self, msg: Welcome) -> None:
-        if self.state is not SessionState.JOINING:
+        if self.state is not _JOINING:
             raise Violation(f"unexpected WELCOME in state {self.state.name}")
-        self.state = SessionState.ESTABLISHED
+        self.state = _ESTABLISHED
         self.session_id = msg.session
         self.welcome = msg
         self.router_roles = RouterRoles(msg.roles)
         self._events.append(Welcomed(msg))
 
     def _on_challenge(self, msg: Challenge) -> None:
-        if self.state is not SessionState.JOINING:
+        if self.state is not _JOINING:
             raise Violation(f"unexpected CHALLENGE in state {self.state.name}")
-        self.state = SessionState.CHALLENGED
+        self.state = _CHALLENGED
         self._events.append(Challenged(msg))
 
     def _on_abort(self, msg: Abort) -> None:
         if self.state not in _ABORTABLE:
             raise Violation(f"unexpected ABORT in state {self.state.name}")
         was_open = self.state in _OPEN
-        self.state = SessionState.CONNECTED
+        self.state = _CONNECTED
         self._close(CloseKind.ABORTED, msg.reason, msg.message, was_open)
 
     def _on_goodbye(self, msg: Goodbye) -> None:
-        if self.state is SessionState.ESTABLISHED:
+        if self.state is _ESTABLISHED:
             self.outgoing.append(Goodbye(GOODBYE_REPLY))
-            self.state = SessionState.CONNECTED
+            self.state = _CONNECTED
             self._close(CloseKind.LEFT, msg.reason, msg.message, True, by_router=True)
-        elif self.state is SessionState.CLOSING:
-            self.state = SessionState.CONNECTED
+        elif self.state is _CLOSING:
+            self.state = _CONNECTED
             self._close(CloseKind.LEFT, msg.reason, msg.message, True)
         else:
             raise Violation(f"unexpected GOODBYE in state {self.state.name}")
@@ -252,17 +261,17 @@ class SessionMachine(Correlation):
     # -- helpers ---------------------------------------------------------------
 
     def _require_established(self, what: str) -> None:
-        if self.state is not SessionState.ESTABLISHED:
-            if self.state is SessionState.CLOSED:
+        if self.state is not _ESTABLISHED:
+            if self.state is _CLOSED:
                 raise TransportLost(f"cannot {what}: the transport is not connected")
             raise SessionNotReady(
                 f"cannot {what}: the session is not joined (state {self.state.name})")
 
     def _can_reply(self) -> bool:
-        return self.state is SessionState.ESTABLISHED
+        return self.state is _ESTABLISHED
 
     def _misuse(self, what: str, needs: str) -> None:
-        if self.state is SessionState.CLOSED:
+        if self.state is _CLOSED:
             raise TransportLost(f"cannot {what}: the transport is not connected")
         raise SessionNotReady(f"cannot {what} in state {self.state.name}: needs {needs}")
 
@@ -271,7 +280,7 @@ class SessionMachine(Correlation):
         was_open = self.state in _OPEN
         self.outgoing.append(Abort(ApplicationError.PROTOCOL_VIOLATION, text))
         self.failure = text
-        self.state = SessionState.FAILED
+        self.state = _FAILED
         self._close(CloseKind.PROTOCOL_VIOLATION, ApplicationError.PROTOCOL_VIOLATION, text,
                     was_open)
 
