@@ -272,14 +272,18 @@ class CalleeMixin(BaseSession):
         if not self._take(record):
             return
         args: list[Any] | None
+        invocation = record.invocation
         if not isinstance(result, CallResult):
+            if invocation is None or invocation.enc_algo is None:  # the common case, in short
+                self._machine.yield_plain(record.request_id, [result])
+                self._flush_quietly()
+                return
             args, kwargs, attrs = [result], None, {}
         else:
             args, kwargs = list(result.results), result.kwresults or None
             attrs = {name: value for name in ("callee", "callee_authid", "callee_authrole",
                                               "forward_for")
                      if (value := getattr(result, name)) is not None}
-        invocation = record.invocation
         if invocation is not None and invocation.enc_algo is not None:
             encoded = self._reply_encoding(record, args, kwargs)
             if encoded:

@@ -61,7 +61,7 @@ class PubSubMixin(BaseSession):
         if options is None and self._payload_codec is None and type(topic) is str and \
                 topic in VALID_URIS and self._transport is not None:  # the common case
             machine = self._machine
-            request = machine.publish(topic, list(args) if args else None, kwargs or None)
+            request = machine.publish_plain(topic, list(args) if args else None, kwargs or None)
             try:  # _flush_request(), inline
                 self._flush()
             except Exception:

@@ -94,8 +94,13 @@ class CallerMixin(BaseSession):
             record = CallRequest(None, procedure, None, None)
             record.on_reply = self._new_call_future(record)
             machine = self._machine
-            request = record.request_id = machine.call(
-                procedure, list(args) if args else None, kwargs or None, record, progress=progress)
+            if progress:
+                request = machine.call(procedure, list(args) if args else None, kwargs or None,
+                                       record, progress=True)
+            else:  # the URI is valid, the payload a list and a dict of keywords
+                request = machine.call_plain(procedure, list(args) if args else None,
+                                             kwargs or None, record)
+            record.request_id = request
             try:  # _flush_request(), inline
                 self._flush()
             except Exception:

@@ -35,6 +35,7 @@ from wamp_core.message import (
     Unsubscribed,
     Yield,
 )
+from wamp_core.session._build import build_call, build_publish, build_yield
 from wamp_core.session._events import Incoming, Reply, Revoked
 from wamp_core.util import IdGenerator
 
@@ -157,14 +158,21 @@ class Correlation:
         ``attrs`` are the keyword arguments of :class:`~wamp_core.message.Call`
         (``timeout``, ``receive_progress``, ``disclose_me`` ...).
         """
+        self._require_established("call")
+        message = Call(1, procedure, args, kwargs, progress=True if progress else None, **attrs)
+        return self._send(message, _Pending(CALL, token, procedure, progress))
+
+    def call_plain(self, procedure: str, args: list[Any] | None, kwargs: dict[str, Any] | None,
+                   token: Any = None) -> int:
+        """``call()`` without options, for a caller that checked what it passes: a valid
+        ``procedure``, ``args`` a list or None, ``kwargs`` a dict with str keys or None
+        (the CALL is built without the constructor's checks; see :mod:`._build`)."""
         if self.state is not self._READY:
             self._require_established("call")
-        if attrs or progress:
-            message = Call(1, procedure, args, kwargs, progress=True if progress else None,
-                           **attrs)
-        else:
-            message = Call(1, procedure, args, kwargs)
-        return self._send(message, _Pending(CALL, token, procedure, progress))
+        request = self._ids.next()
+        self._pending[request] = _Pending(CALL, token, procedure)
+        self.outgoing.append(build_call(request, procedure, args, kwargs))
+        return request
 
     def call_chunk(self, request: int, args: Any = None, kwargs: Any = None,
                    final: bool = False, **attrs: Any) -> None:
@@ -222,17 +230,24 @@ class Correlation:
                progress: bool = False, **attrs: Any) -> bool:
         """Queue YIELD for invocation ``request``; False when it is no longer pending."""
         invocation = self._invocations.get(request)
+        if invocation is None or not self._can_reply():
+            return False
+        message = Yield(request, args, kwargs, progress=True if progress else None, **attrs)
+        if not progress:
+            self._end_invocation(request, invocation)
+        self.outgoing.append(message)
+        return True
+
+    def yield_plain(self, request: int, args: list[Any] | None) -> bool:
+        """``yield_(request, args)``, the final result as a list the caller made (built
+        without the constructor's checks); False when the invocation is no longer pending."""
+        invocation = self._invocations.get(request)
         if invocation is None or self.state is not self._READY:
             return False
-        if progress:
-            message = Yield(request, args, kwargs, progress=True, **attrs)
-        else:
-            message = Yield(request, args, kwargs, **attrs) if attrs else \
-                Yield(request, args, kwargs)
-            del self._invocations[request]
-            if invocation.streaming:
-                self._ended_streams.add(request)
-        self.outgoing.append(message)
+        del self._invocations[request]
+        if invocation.streaming:
+            self._ended_streams.add(request)
+        self.outgoing.append(build_yield(request, args))
         return True
 
     def invocation_error(self, request: int, error: str, args: Any = None,
@@ -256,11 +271,20 @@ class Correlation:
     def publish(self, topic: str, args: Any = None, kwargs: Any = None, token: Any = None,
                 **attrs: Any) -> int:
         """Queue PUBLISH; only an acknowledged one (``acknowledge=True``) waits for an answer."""
-        if self.state is not self._READY:
-            self._require_established("publish")
+        self._require_established("publish")
         message = Publish(1, topic, args, kwargs, **attrs)
         pending = _Pending(PUBLISH, token, topic) if message.acknowledge else None
         return self._send(message, pending)
+
+    def publish_plain(self, topic: str, args: list[Any] | None,
+                      kwargs: dict[str, Any] | None) -> int:
+        """``publish()`` without options (not acknowledged), for a publisher that checked what
+        it passes, as for :meth:`call_plain`."""
+        if self.state is not self._READY:
+            self._require_established("publish")
+        request = self._ids.next()
+        self.outgoing.append(build_publish(request, topic, args, kwargs))
+        return request
 
     def subscribe(self, topic: str, token: Any = None, **attrs: Any) -> int:
         """Queue SUBSCRIBE; ``attrs`` as for :class:`~wamp_core.message.Subscribe`."""
