@@ -56,7 +56,7 @@ class Message:
     _SOURCE: ClassVar[str] = ""
 
     __slots__ = ("_serialized",)
-    _serialized: dict[Any, bytes] | None
+    _serialized: tuple[Any, bytes] | dict[Any, bytes] | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -116,14 +116,23 @@ class Message:
         A router sending one message to many peers serializes it once per
         serializer. Call :meth:`uncache` after changing the message.
         """
-        # Constructors and parse() set the slot to None; messages built without
-        # them may lack it, and getattr's default is cheaper than try/except there.
-        cache: dict[Any, bytes] | None = getattr(self, "_serialized", None)
+        # The cache is None, then (key, bytes) for the first serializer (most messages
+        # meet one), then a dict when a second one asks. Constructors, parse() and the
+        # builders set the slot; a message made another way may lack it.
+        try:
+            cache: Any = self._serialized
+        except AttributeError:
+            cache = None
         if cache is None:
             data: bytes = serializer.serialize(self.marshal())
-            self._serialized = {serializer: data}
+            self._serialized = (serializer, data)
             return data
-        cached = cache.get(serializer)
+        if type(cache) is tuple:
+            key, data = cache
+            if key is serializer or key == serializer:
+                return data
+            cache = self._serialized = {key: data}
+        cached: bytes | None = cache.get(serializer)
         if cached is None:
             cached = cache[serializer] = serializer.serialize(self.marshal())
         return cached

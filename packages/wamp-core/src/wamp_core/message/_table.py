@@ -40,6 +40,7 @@ The generated source is kept in ``cls._SOURCE`` and registered with
 from __future__ import annotations
 
 import linecache
+import textwrap
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -162,11 +163,16 @@ def read_options(self: Any, options: dict[Any, Any], table: dict[str, Any], name
 # Anything else calls the check itself (a ProtocolError sends the message to the
 # general parser).
 _INLINE: dict[Any, str] = {
-    check_id: "type({v}) is int and 0 < {v} <= ID_MAX",
-    check_id0: "type({v}) is int and 0 <= {v} <= ID_MAX",
+    check_id: "type({v}) is int and 0 < {v} <= " + str(ID_MAX),
+    check_id0: "type({v}) is int and 0 <= {v} <= " + str(ID_MAX),
     check_uri: "type({v}) is str and {v} in KNOWN_URIS",
     check_str: "type({v}) is str",
 }
+
+
+# Builtins the generated methods use, passed to them as closure cells.
+_BUILTINS: dict[str, Any] = {"type": type, "len": len, "int": int, "str": str, "dict": dict,
+                             "list": list, "tuple": tuple}
 
 
 class _Builder:
@@ -181,7 +187,7 @@ class _Builder:
         self.has_dict = any(isinstance(e, DictMarker) for e in self.head)
         self.optional_dict = self.has_dict and getattr(self.head[-1], "optional", False)
         self.ns: dict[str, Any] = {
-            "ID_MAX": ID_MAX, "KNOWN_URIS": _known_uris, "new": object.__new__,
+            "KNOWN_URIS": _known_uris, "new": object.__new__,
             "ProtocolError": ProtocolError, "read_options": read_options,
             "check_app_payload": check_app_payload, "marshal_payload": marshal_payload,
             "check_custom": check_custom, "TABLE": cls._TABLE,
@@ -220,15 +226,26 @@ class _Builder:
         return "\n".join(["def _options(self):", *self.option_lines("    "), "    return o"])
 
     def marshal_source(self) -> str:
-        code = self.cls.MESSAGE_TYPE
+        """``marshal``: a message with nothing in its Options/Details (the common case) is
+        told by one chain of ``is None`` tests and gets a fresh empty dict."""
+        cls = self.cls
+        items = f"{cls.MESSAGE_TYPE}, {self.items()}"
+        payload = [
+            "if self.payload is not None:",
+            f"    return marshal_payload([{items}], o, self)",
+        ] if cls._PAYLOAD else []
         lines = ["def marshal(self):"]
         if self.has_dict:
-            lines += self.option_lines("    ")
-        items = f"{code}, {self.items()}"
-        if self.cls._PAYLOAD:
+            unset = [k.attr for k in self.keys] + ["custom"] * cls._CUSTOM
+            unset += ["payload"] * cls._PAYLOAD
+            lines += ["    if " + " and ".join(f"self.{a} is None" for a in unset) + ":",
+                      "        o = {}", "    else:"] if unset else ["    o = {}", "    if True:"]
+            lines += self.option_lines("        ")
+            lines += [f"        {line}" for line in payload]
+        else:
+            lines += [f"    {line}" for line in payload]
+        if cls._PAYLOAD:
             lines += [
-                "    if self.payload is not None:",
-                f"        return marshal_payload([{items}], o, self)",
                 "    kwargs = self.kwargs",
                 "    if kwargs:",
                 f"        return [{items}, self.args or [], kwargs]",
@@ -272,27 +289,24 @@ class _Builder:
         return "\n".join(lines)
 
     def parse_source(self) -> str:
+        """``parse``: unpack the list by its length, test the shape inline, store the slots."""
         cls, name = self.cls, repr(self.name)
-        lines = [
-            "def parse(cls, wmsg):",
-            "    try:",
-            "        if type(wmsg) is list:",
-            "            n = len(wmsg)",
-            f"            if {cls._LO} <= n <= {cls._HI} and type(wmsg[0]) is int "
-            f"and wmsg[0] == {cls.MESSAGE_TYPE}:",
-        ]
-        ind = " " * 16
-        tests, stores = [], []
+        fields = [f"h{i}" if isinstance(e, Field) else "o" for i, e in enumerate(self.head, 1)]
+        n = 1 + len(fields)
+        shapes = self.shapes(n, fields)
+        lines = ["def parse(cls, wmsg):", "    try:", "        if type(wmsg) is list:",
+                 "            n = len(wmsg)"]
+        ind = " " * 12
+        for k, (length, body) in enumerate(shapes):
+            lines.append(f"{ind}{'if' if k == 0 else 'elif'} n == {length}:")
+            lines += [f"{ind}    {line}" for line in body]
+        lines += [f"{ind}else:", f"{ind}    ok = False"]
+        tests = ["ok", "type(code) is int", f"code == {cls.MESSAGE_TYPE}"]
+        stores = []
         for i, e in enumerate(self.head, 1):
             if isinstance(e, DictMarker):
-                if e.optional:
-                    lines.append(f"{ind}o = wmsg[{i}] if n > {i} else None")
-                    tests.append(f"(n == {i} or type(o) is dict)")
-                else:
-                    lines.append(f"{ind}o = wmsg[{i}]")
-                    tests.append("type(o) is dict")
+                tests.append("type(o) is dict")
                 continue
-            lines.append(f"{ind}h{i} = wmsg[{i}]")
             inline = _INLINE.get(e.fast or e.check)
             if inline is None:
                 check = self.bind(e.fast or e.check)
@@ -300,13 +314,10 @@ class _Builder:
             else:
                 tests.append(inline.format(v=f"h{i}"))
                 stores.append(f"self.{e.attr} = h{i}")
-        lines.append(f"{ind}if {' and '.join(tests) or 'True'}:")
+        lines.append(f"{ind}if {' and '.join(tests)}:")
         ind += "    "
         none = [k.attr for k in self.keys if k.attr not in self.defaults]
         if cls._PAYLOAD:
-            lines += [ind + line for line in _payload_lines(len(self.head) + 1)]
-            lines.append(f"{ind}if ok:")
-            ind += "    "
             stores += ["self.args = args", "self.kwargs = kwargs"]
             none = list(PAYLOAD_ATTRS[2:]) + none
         if cls._CUSTOM:
@@ -324,29 +335,27 @@ class _Builder:
         lines += ["    except ProtocolError:", "        pass", "    return cls._parse_slow(wmsg)"]
         return "\n".join(lines)
 
-
-def _payload_lines(p: int) -> list[str]:
-    """Read ``args`` and ``kwargs`` at ``p``; ``ok`` is False for anything unusual."""
-    return [
-        "ok = False",
-        f"if n > {p}:",
-        f"    args = wmsg[{p}]",
-        "    if type(args) is list:",
-        f"        if n > {p + 1}:",
-        f"            kwargs = wmsg[{p + 1}]",
-        "            if type(kwargs) is dict:",
-        "                for k in kwargs:",
-        "                    if type(k) is not str:",
-        "                        break",
-        "                else:",
-        "                    ok = True",
-        "        else:",
-        "            kwargs = None",
-        "            ok = True",
-        "else:",
-        "    args = kwargs = None",
-        "    ok = True",
-    ]
+    def shapes(self, n: int, fields: list[str]) -> list[tuple[int, list[str]]]:
+        """``(length, lines)`` per accepted list length, most common first: the lines
+        unpack the list and set ``ok`` (False for a payload the fast path leaves alone)."""
+        head = ", ".join(["code", *fields])
+        if self.cls._PAYLOAD:
+            return [
+                (n + 1, [f"{head}, args = wmsg", "kwargs = None", "ok = type(args) is list"]),
+                (n, [f"{head} = wmsg", "args = kwargs = None", "ok = True"]),
+                (n + 2, [f"{head}, args, kwargs = wmsg",
+                         "ok = type(args) is list and type(kwargs) is dict",
+                         "if ok:",
+                         "    for k in kwargs:",
+                         "        if type(k) is not str:",
+                         "            ok = False",
+                         "            break"]),
+            ]
+        shapes = [(n, [f"{head} = wmsg", "ok = True"])]
+        if self.optional_dict:
+            short = ", ".join(["code", *fields[:-1]])
+            shapes.append((n - 1, [f"{short}, = wmsg", "o = {}", "ok = True"]))
+        return shapes
 
 
 def _written_by_hand(cls: Any, name: str) -> bool:
@@ -385,12 +394,18 @@ def install(cls: Any) -> None:
         if not _written_by_hand(cls, "parse"):
             methods["parse"] = builder.parse_source()
     sources = {name: src for name, src in methods.items() if src is not None}
-    cls._SOURCE = "\n\n".join(sources.values()) + "\n"
+    # The methods are built inside a factory whose parameters are every name they use
+    # (checks, tables, builtins), so each read is a cell read, not a global/builtin lookup.
+    free = {**_BUILTINS, **builder.ns}
+    body = "\n\n".join(sources.values())
+    cls._SOURCE = (f"def factory({', '.join(free)}):\n"
+                   + textwrap.indent(body, "    ")
+                   + f"\n    return {', '.join(sources)},\n")
     filename = f"<wamp_core.message generated {cls.__name__}>"
     linecache.cache[filename] = (len(cls._SOURCE), None, cls._SOURCE.splitlines(True), filename)
-    exec(compile(cls._SOURCE, filename, "exec"), builder.ns)  # source built from the tables
-    for name in sources:
-        fn = builder.ns[name]
+    ns: dict[str, Any] = {}
+    exec(compile(cls._SOURCE, filename, "exec"), ns)  # source built from the tables
+    for name, fn in zip(sources, ns["factory"](*free.values()), strict=True):
         fn._generated = True
         fn.__qualname__ = f"{cls.__name__}.{name}"
         setattr(cls, name, classmethod(fn) if name == "parse" else fn)
