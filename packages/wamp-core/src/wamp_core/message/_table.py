@@ -49,7 +49,9 @@ from wamp_core.message._check import (
     _known_uris,
     check_custom,
     check_id,
+    check_bool,
     check_id0,
+    check_nonneg_int,
     check_str,
     check_uri,
 )
@@ -70,7 +72,6 @@ __all__ = [
     "Field",
     "Key",
     "install",
-    "read_options",
     "slots",
 ]
 
@@ -132,33 +133,6 @@ def slots(head: tuple[Field | DictMarker, ...], keys: tuple[Key, ...], *,
     return tuple(sorted(names))
 
 
-def read_options(self: Any, options: dict[Any, Any], table: dict[str, Any], name: str,
-                 has_custom: bool) -> bool:
-    """Store the Options/Details entries of a message being fast-parsed.
-
-    ``table`` maps a wire key to ``(attribute, check, field)``; a check of
-    ``None`` marks a key the fast path leaves alone (payload passthru). Returns
-    False to hand the message to the general parser; a failed check raises.
-    """
-    custom = None
-    for key, value in options.items():
-        if type(key) is not str:
-            return False
-        spec = table.get(key)
-        if spec is not None:
-            attr, check, field = spec
-            if check is None:
-                return False
-            setattr(self, attr, value if value is None else check(value, name, field))
-        elif has_custom and key.startswith(CUSTOM_PREFIXES):
-            if custom is None:
-                custom = {}
-            custom[key] = value
-    if custom is not None:
-        self.custom = custom
-    return True
-
-
 # Accept-only tests the fast parser inlines for the common checks ({v}: the value).
 # Anything else calls the check itself (a ProtocolError sends the message to the
 # general parser).
@@ -167,6 +141,8 @@ _INLINE: dict[Any, str] = {
     check_id0: "type({v}) is int and 0 <= {v} <= " + str(ID_MAX),
     check_uri: "type({v}) is str and {v} in KNOWN_URIS",
     check_str: "type({v}) is str",
+    check_bool: "type({v}) is bool",
+    check_nonneg_int: "type({v}) is int and {v} >= 0",
 }
 
 
@@ -188,9 +164,10 @@ class _Builder:
         self.optional_dict = self.has_dict and getattr(self.head[-1], "optional", False)
         self.ns: dict[str, Any] = {
             "KNOWN_URIS": _known_uris, "new": object.__new__,
-            "ProtocolError": ProtocolError, "read_options": read_options,
+            "ProtocolError": ProtocolError,
             "check_app_payload": check_app_payload, "marshal_payload": marshal_payload,
-            "check_custom": check_custom, "TABLE": cls._TABLE,
+            "check_custom": check_custom, "PPT_WIRE_IN": PPT_WIRE_IN,
+            "CUSTOM_PREFIXES": CUSTOM_PREFIXES,
         }
         self._names: dict[int, str] = {}
 
@@ -328,12 +305,43 @@ class _Builder:
             lines.append(ind + " = ".join(f"self.{a}" for a in none) + " = None")
         lines += [f"{ind}self.{a} = {v!r}" for a, v in self.defaults.items()]
         if self.has_dict:
-            lines += [f"{ind}if not o or read_options(self, o, TABLE, {name}, {cls._CUSTOM}):",
-                      f"{ind}    return self"]
+            lines += [f"{ind}if not o:", f"{ind}    return self"]
+            lines += [ind + line for line in self.read_lines()]
         else:
             lines.append(f"{ind}return self")
         lines += ["    except ProtocolError:", "        pass", "    return cls._parse_slow(wmsg)"]
         return "\n".join(lines)
+
+    def read_lines(self) -> list[str]:
+        """Store the entries of a non-empty Options/Details dict ``o`` and return ``self``;
+        ``break`` (to the general parser) on a key that is not a string, a value the
+        inline test refuses, or a payload passthru key."""
+        name = repr(self.name)
+        branches: list[tuple[str, list[str]]] = []
+        for key in self.keys:
+            inline = _INLINE.get(key.check)
+            if inline is None:
+                body = [f"self.{key.attr} = v if v is None else {self.bind(key.check)}"
+                        f"(v, {name}, {self.field_text(key)!r})"]
+            else:
+                body = [f"if v is not None and not ({inline.format(v='v')}):", "    break",
+                        f"self.{key.attr} = v"]
+            branches.append((f"k == {key.key!r}", body))
+        if self.cls._PAYLOAD:
+            branches.append(("k in PPT_WIRE_IN", ["break"]))
+        if self.cls._CUSTOM:
+            branches.append(("k.startswith(CUSTOM_PREFIXES)",
+                             ["if custom is None:", "    custom = {}", "custom[k] = v"]))
+        lines = ["custom = None"] if self.cls._CUSTOM else []
+        lines += ["for k, v in o.items():", "    if type(k) is not str:", "        break"]
+        for i, (test, body) in enumerate(branches):
+            lines.append(f"    {'if' if i == 0 else 'elif'} {test}:")
+            lines += [f"        {line}" for line in body]
+        lines.append("else:")
+        if self.cls._CUSTOM:
+            lines += ["    if custom is not None:", "        self.custom = custom"]
+        lines.append("    return self")
+        return lines
 
     def shapes(self, n: int, fields: list[str]) -> list[tuple[int, list[str]]]:
         """``(length, lines)`` per accepted list length, most common first: the lines
