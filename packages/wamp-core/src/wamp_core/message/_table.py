@@ -47,9 +47,9 @@ from typing import Any, NamedTuple
 from wamp_core.exception import ProtocolError
 from wamp_core.message._check import (
     _known_uris,
+    check_bool,
     check_custom,
     check_id,
-    check_bool,
     check_id0,
     check_nonneg_int,
     check_str,
