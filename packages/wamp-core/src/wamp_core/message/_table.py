@@ -266,20 +266,11 @@ class _Builder:
         return "\n".join(lines)
 
     def parse_source(self) -> str:
-        """``parse``: unpack the list by its length, test the shape inline, store the slots."""
+        """``parse``: per accepted list length, unpack, test the shape inline, store the slots."""
         cls, name = self.cls, repr(self.name)
         fields = [f"h{i}" if isinstance(e, Field) else "o" for i, e in enumerate(self.head, 1)]
-        n = 1 + len(fields)
-        shapes = self.shapes(n, fields)
-        lines = ["def parse(cls, wmsg):", "    try:", "        if type(wmsg) is list:",
-                 "            n = len(wmsg)"]
-        ind = " " * 12
-        for k, (length, body) in enumerate(shapes):
-            lines.append(f"{ind}{'if' if k == 0 else 'elif'} n == {length}:")
-            lines += [f"{ind}    {line}" for line in body]
-        lines += [f"{ind}else:", f"{ind}    ok = False"]
-        tests = ["ok", "type(code) is int", f"code == {cls.MESSAGE_TYPE}"]
-        stores = []
+        tests = ["type(code) is int", f"code == {cls.MESSAGE_TYPE}"]
+        stores = ["self._serialized = None"]
         for i, e in enumerate(self.head, 1):
             if isinstance(e, DictMarker):
                 tests.append("type(o) is dict")
@@ -291,24 +282,32 @@ class _Builder:
             else:
                 tests.append(inline.format(v=f"h{i}"))
                 stores.append(f"self.{e.attr} = h{i}")
-        lines.append(f"{ind}if {' and '.join(tests)}:")
-        ind += "    "
         none = [k.attr for k in self.keys if k.attr not in self.defaults]
         if cls._PAYLOAD:
-            stores += ["self.args = args", "self.kwargs = kwargs"]
             none = list(PAYLOAD_ATTRS[2:]) + none
         if cls._CUSTOM:
             none.append("custom")
-        lines += [f"{ind}self = new(cls)", f"{ind}self._serialized = None"]
-        lines += [ind + s for s in stores]
-        if none:
-            lines.append(ind + " = ".join(f"self.{a}" for a in none) + " = None")
-        lines += [f"{ind}self.{a} = {v!r}" for a, v in self.defaults.items()]
-        if self.has_dict:
-            lines += [f"{ind}if not o:", f"{ind}    return self"]
-            lines += [ind + line for line in self.read_lines()]
-        else:
-            lines.append(f"{ind}return self")
+        defaults = [f"self.{a} = {v!r}" for a, v in self.defaults.items()]
+        reader = ["if not o:", "    return self", *self.read_lines()] if self.has_dict else []
+        lines = ["def parse(cls, wmsg):", "    try:", "        if type(wmsg) is list:",
+                 "            n = len(wmsg)"]
+        ind = " " * 12
+        for k, (length, unpack, shape_tests, payload) in enumerate(self.shapes(fields)):
+            lines.append(f"{ind}{'if' if k == 0 else 'elif'} n == {length}:")
+            lines += [f"{ind}    {line}" for line in unpack]
+            has_dict = "o" in fields[:length - 1]
+            if not has_dict:  # the optional Options/Details left out
+                shape_tests = [t for t in tests if t != "type(o) is dict"]
+            else:
+                shape_tests = shape_tests + tests
+            lines.append(f"{ind}    if {' and '.join(shape_tests)}:")
+            nones = [a for a in ("args", "kwargs")
+                     if f"self.{a} = {a}" not in payload] if cls._PAYLOAD else []
+            body = ["self = new(cls)", *stores, *payload]
+            if nones + none:
+                body.append(" = ".join(f"self.{a}" for a in nones + none) + " = None")
+            body += defaults + (reader if has_dict else ["return self"])
+            lines += [f"{ind}        {line}" for line in body]
         lines += ["    except ProtocolError:", "        pass", "    return cls._parse_slow(wmsg)"]
         return "\n".join(lines)
 
@@ -343,26 +342,25 @@ class _Builder:
         lines.append("    return self")
         return lines
 
-    def shapes(self, n: int, fields: list[str]) -> list[tuple[int, list[str]]]:
-        """``(length, lines)`` per accepted list length, most common first: the lines
-        unpack the list and set ``ok`` (False for a payload the fast path leaves alone)."""
+    def shapes(self, fields: list[str]) -> list[tuple[int, list[str], list[str], list[str]]]:
+        """The accepted list lengths, most common first, each with the lines that unpack
+        the list, the tests of its own, and the payload slots it stores."""
+        n = 1 + len(fields)
         head = ", ".join(["code", *fields])
         if self.cls._PAYLOAD:
+            kwargs_ok = ["ok = type(args) is list and type(kwargs) is dict", "if ok:",
+                         "    for k in kwargs:", "        if type(k) is not str:",
+                         "            ok = False", "            break"]
             return [
-                (n + 1, [f"{head}, args = wmsg", "kwargs = None", "ok = type(args) is list"]),
-                (n, [f"{head} = wmsg", "args = kwargs = None", "ok = True"]),
-                (n + 2, [f"{head}, args, kwargs = wmsg",
-                         "ok = type(args) is list and type(kwargs) is dict",
-                         "if ok:",
-                         "    for k in kwargs:",
-                         "        if type(k) is not str:",
-                         "            ok = False",
-                         "            break"]),
+                (n + 1, [f"{head}, args = wmsg"], ["type(args) is list"], ["self.args = args"]),
+                (n, [f"{head} = wmsg"], [], []),
+                (n + 2, [f"{head}, args, kwargs = wmsg", *kwargs_ok], ["ok"],
+                 ["self.args = args", "self.kwargs = kwargs"]),
             ]
-        shapes = [(n, [f"{head} = wmsg", "ok = True"])]
+        shapes = [(n, [f"{head} = wmsg"], [], [])]
         if self.optional_dict:
             short = ", ".join(["code", *fields[:-1]])
-            shapes.append((n - 1, [f"{short}, = wmsg", "o = {}", "ok = True"]))
+            shapes.append((n - 1, [f"{short}, = wmsg"], [], []))
         return shapes
 
 
