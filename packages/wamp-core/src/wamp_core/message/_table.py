@@ -357,7 +357,8 @@ class _Builder:
                 (n + 2, [f"{head}, args, kwargs = wmsg", *kwargs_ok], ["ok"],
                  ["self.args = args", "self.kwargs = kwargs"]),
             ]
-        shapes = [(n, [f"{head} = wmsg"], [], [])]
+        shapes: list[tuple[int, list[str], list[str], list[str]]] = [
+            (n, [f"{head} = wmsg"], [], [])]
         if self.optional_dict:
             short = ", ".join(["code", *fields[:-1]])
             shapes.append((n - 1, [f"{short}, = wmsg"], [], []))
