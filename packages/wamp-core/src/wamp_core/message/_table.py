@@ -251,14 +251,24 @@ class _Builder:
             raise TypeError(f"{cls.__name__}: the constructor's parameters {cls._FIELDS} are "
                             f"not the attributes of the tables {attrs}")
         lines = [f"def _init(self, {', '.join(cls._FIELDS)}):", "    self._serialized = None"]
+        # A check is called only when its inline accept test (if any) fails: the same
+        # checks in the same order, so the same first fault is reported.
         for f in fields:
-            lines.append(f"    self.{f.attr} = {self.bind(f.check)}({f.attr}, {name}, "
-                         f"{f.text!r})")
+            call = f"{self.bind(f.check)}({f.attr}, {name}, {f.text!r})"
+            inline = _INLINE.get(f.check)
+            if inline is not None:
+                call = f"{f.attr} if {inline.format(v=f.attr)} else {call}"
+            lines.append(f"    self.{f.attr} = {call}")
         if cls._PAYLOAD:
-            lines.append(f"    check_app_payload({name}, {', '.join(PAYLOAD_ATTRS)})")
+            plain = " and ".join(f"{a} is None" for a in PAYLOAD_ATTRS[1:])
+            lines += [f"    if not ({plain} and (args is None or type(args) is list"
+                      " or type(args) is tuple)):",
+                      f"        check_app_payload({name}, {', '.join(PAYLOAD_ATTRS)})"]
             lines += [f"    self.{a} = {a}" for a in PAYLOAD_ATTRS]
         for k in self.keys:
-            lines.append(f"    self.{k.attr} = {k.attr} if {k.attr} is None else "
+            inline = _INLINE.get(k.check)
+            accept = f"{k.attr} is None" + (f" or {inline.format(v=k.attr)}" if inline else "")
+            lines.append(f"    self.{k.attr} = {k.attr} if {accept} else "
                          f"{self.bind(k.check)}({k.attr}, {name}, {self.field_text(k)!r})")
         if cls._CUSTOM:
             lines.append(f"    self.custom = custom if custom is None else "
