@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_message_fastpath import FF, _state, assert_same_outcome
+from test_message_fastpath import FF, VALUES, _state, assert_same_outcome
 from wamp_core import message
 from wamp_core.exception import ProtocolError
 from wamp_core.message import (
@@ -258,3 +258,53 @@ def test_parsed_and_constructed_messages_start_without_a_cache() -> None:
     for msg in (Result.parse([50, 1, {}, [1]]), Yield(1, args=[1]),
                 Unsubscribed.parse([35, 1])):
         assert msg._serialized is None
+
+
+# -- the generated constructors' inline accept tests ----------------------------------------
+
+ODD_VALUES = [None, True, False, 0, -1, 1, 2**53, 2**53 + 1, 1.5, "", "a..b", "com.example.hot1",
+              Sub("com.example.hot1"), b"x", [], [1], ("t",), {}, {1: 2}, {"k": 1}, FF]
+# (UNSUBSCRIBED and UNREGISTERED add a rule across fields: a revocation names its ID.)
+INIT_HOT = [cls for cls in MESSAGE_CLASSES.values()
+            if "_init" in cls.__init__.__code__.co_names
+            and cls.__name__ not in ("Unsubscribed", "Unregistered")]
+
+
+def _reference_error(cls: Any, attr: str, value: Any) -> str | None:
+    """What the table's own check says of ``value`` for ``attr`` (None: accepted)."""
+    from wamp_core.message._wire import PAYLOAD_ATTRS, check_app_payload
+
+    try:
+        for f in cls._HEAD:
+            if getattr(f, "attr", None) == attr:
+                f.check(value, cls._NAME, f.text)
+                return None
+        if value is None:
+            return None
+        for k in cls._KEYS:
+            if k.attr == attr:
+                k.check(value, cls._NAME, f"{cls._DICT}.{k.key}")
+                return None
+        if attr in PAYLOAD_ATTRS:
+            payload = dict.fromkeys(PAYLOAD_ATTRS)
+            payload[attr] = value
+            check_app_payload(cls._NAME, *payload.values())
+    except ProtocolError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize("cls", INIT_HOT, ids=lambda c: c.__name__)
+def test_constructors_accept_and_refuse_as_the_checks(cls: Any) -> None:
+    params = [p for p in cls._FIELDS if p != "custom"]
+    required = {f.attr: VALUES[f.attr] for f in cls._HEAD if hasattr(f, "attr")}
+    for attr in params:
+        for value in ODD_VALUES:
+            expected = _reference_error(cls, attr, value)
+            try:
+                msg = cls(**{**required, attr: value})
+            except ProtocolError as exc:
+                assert str(exc) == expected, (attr, value)
+            else:
+                assert expected is None, (attr, value)
+                assert value is None or getattr(msg, attr) is value
