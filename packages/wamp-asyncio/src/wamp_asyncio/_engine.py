@@ -131,6 +131,16 @@ def transport_details(transport: asyncio.BaseTransport, is_server: bool) -> Tran
     return details
 
 
+def _clear_nodelay(transport: asyncio.BaseTransport) -> None:
+    """Autobahn's ``tcpNoDelay=False``: Nagle's algorithm back on."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
+        except OSError:
+            log.debug("%s: cannot clear TCP_NODELAY", transport)
+
+
 class EngineProtocol(EnginePump, asyncio.Protocol):
     """Moves bytes between an asyncio transport and ``self._engine``; see the module text."""
 
@@ -159,6 +169,9 @@ class EngineProtocol(EnginePump, asyncio.Protocol):
         self.is_closed: asyncio.Future[Any] = self._loop.create_future()
         self._transport_details = transport_details(transport, self.is_server)
         self.peer = self._transport_details.peer or "unknown"
+        options = getattr(getattr(self, "factory", None), "options", None)
+        if getattr(options, "tcp_no_delay", True) is False:
+            _clear_nodelay(transport)  # asyncio sets TCP_NODELAY on every TCP transport
         self._connection_made()
 
     def data_received(self, data: bytes) -> None:

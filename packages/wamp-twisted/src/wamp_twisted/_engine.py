@@ -171,6 +171,20 @@ def channel_id(transport: Any, is_server: bool) -> dict[str, bytes] | None:
     return {"tls-unique": hashlib.sha256(finished).digest()}
 
 
+def _set_nodelay(transport: Any, factory: Any) -> None:
+    """TCP_NODELAY as asyncio sets it on every TCP transport (Autobahn's ``tcpNoDelay``
+    option, default on): with Nagle's algorithm a second small write waits for the peer's
+    ACK, which a peer with nothing to send back delays by tens of milliseconds."""
+    setter = getattr(transport, "setTcpNoDelay", None)  # TLS passes it to the TCP transport
+    if setter is None:
+        return
+    flag = getattr(getattr(factory, "options", None), "tcp_no_delay", True)
+    try:
+        setter(bool(flag))
+    except Exception:  # not a TCP socket underneath (UNIX, in-memory)
+        log.debug("%s: cannot set TCP_NODELAY on %r", type(factory).__name__, transport)
+
+
 class Outcome:
     """A result several parties may wait for: :meth:`deferred` gives a new Deferred each
     time, so one that nobody waits on never reports an unhandled error."""
@@ -247,6 +261,7 @@ class EngineProtocol(EnginePump, Protocol):
         self._transport_details = transport_details(transport, self.is_server)
         self.peer = self._transport_details.peer or "unknown"
         transport.registerProducer(self, True)
+        _set_nodelay(transport, self.factory)
         if self._transport_details.is_secure:
             self._tls_handshaking = True
             if channel_id(transport, self.is_server) is not None:  # done before we got it
