@@ -20,21 +20,27 @@ straight-line attribute access without loops over tables or keyword splats:
 
 - ``_init(self, <constructor parameters>)``: validates and stores every
   attribute, in the order head fields, payload, keys, ``custom`` (the order
-  decides which fault a message with several reports); built for the
-  constructors that call it (SUBSCRIBE and REGISTER check their URI against
-  the match policy by hand, HELLO and WELCOME their roles).
-- ``marshal()`` and ``_options()`` (the Options/Details dict alone).
-- ``parse(wmsg)``: a fast path that only accepts. It checks the shape with
-  inline tests, builds the object with ``object.__new__`` and stores the slots
-  directly, and hands anything it is not sure of (a failed check, payload
-  passthru keys, a URI not yet in the cache of valid URIs) to the general
+  decides which fault a message with several reports; a check is called only
+  when its inline accept test fails); built for the constructors that call it
+  (SUBSCRIBE and REGISTER check their URI against the match policy by hand,
+  HELLO and WELCOME their roles).
+- ``marshal()`` (an empty Options/Details told by one chain of ``is None``
+  tests) and ``_options()`` (the Options/Details dict alone).
+- ``parse(wmsg)``: a fast path that only accepts. One straight-line body per
+  accepted list length unpacks the list, checks the shape with inline tests,
+  builds the object with ``object.__new__``, stores the slots directly and
+  reads the Options/Details entries with an ``if``/``elif`` on the key; it
+  hands anything it is not sure of (a failed check, a key that is not a plain
+  string, payload passthru keys, a URI not yet in the cache of valid URIs) to the general
   parser ``_parse_slow``, which finds and reports the fault (a rule that
   spans fields narrows the fast path with ``Field.fast``). So both paths
   accept the same messages, build the same objects and raise the same errors
   (``tests/wamp_core/test_message_fastpath.py`` compares them).
 
-The generated source is kept in ``cls._SOURCE`` and registered with
-:mod:`linecache`, so tracebacks show it.
+The methods are built inside a factory whose parameters are every name they
+read (checks, tables, builtins), so those reads are closure cells rather than
+global lookups. The generated source is kept in ``cls._SOURCE`` and registered
+with :mod:`linecache`, so tracebacks show it.
 """
 
 from __future__ import annotations
