@@ -200,9 +200,9 @@ class _Builder:
             lines.append(f"    o[{key.key!r}] = v")
         return [indent + line for line in lines]
 
-    def items(self) -> str:
-        """The list elements after the type code, as expressions."""
-        return ", ".join("o" if isinstance(e, DictMarker) else f"self.{e.attr}"
+    def items(self, o: str = "o") -> str:
+        """The list elements after the type code, as expressions (``o``: the dict's)."""
+        return ", ".join(o if isinstance(e, DictMarker) else f"self.{e.attr}"
                          for e in self.head)
 
     def options_source(self) -> str:
@@ -210,37 +210,41 @@ class _Builder:
 
     def marshal_source(self) -> str:
         """``marshal``: a message with nothing in its Options/Details (the common case) is
-        told by one chain of ``is None`` tests and gets a fresh empty dict."""
+        told by one chain of ``is None`` tests and written with an empty dict literal."""
         cls = self.cls
-        items = f"{cls.MESSAGE_TYPE}, {self.items()}"
-        payload = [
-            "if self.payload is not None:",
-            f"    return marshal_payload([{items}], o, self)",
-        ] if cls._PAYLOAD else []
         lines = ["def marshal(self):"]
         if self.has_dict:
             unset = [k.attr for k in self.keys] + ["custom"] * cls._CUSTOM
             unset += ["payload"] * cls._PAYLOAD
-            lines += ["    if " + " and ".join(f"self.{a} is None" for a in unset) + ":",
-                      "        o = {}", "    else:"] if unset else ["    o = {}", "    if True:"]
-            lines += self.option_lines("        ")
-            lines += [f"        {line}" for line in payload]
-        else:
-            lines += [f"    {line}" for line in payload]
-        if cls._PAYLOAD:
-            lines += [
-                "    kwargs = self.kwargs",
-                "    if kwargs:",
-                f"        return [{items}, self.args or [], kwargs]",
-                "    args = self.args",
-                "    if args:",
-                f"        return [{items}, args]",
-            ]
-        elif self.optional_dict:
-            lines += ["    if o:", f"        return [{items}]"]
-            items = items.rpartition(", ")[0]
-        lines.append(f"    return [{items}]")
+            if unset:
+                lines.append("    if " + " and ".join(f"self.{a} is None" for a in unset) + ":")
+                lines += [f"        {line}" for line in self.tail_lines("{}", empty=True)]
+            lines += self.option_lines("    ")
+            if cls._PAYLOAD:
+                lines += ["    if self.payload is not None:",
+                          f"        return marshal_payload([{cls.MESSAGE_TYPE}, "
+                          f"{self.items('o')}], o, self)"]
+        lines += [f"    {line}" for line in self.tail_lines("o", empty=False)]
         return "\n".join(lines)
+
+    def tail_lines(self, o: str, empty: bool) -> list[str]:
+        """The lines that return the list, the Options/Details being the expression ``o``
+        (``empty``: known to be empty)."""
+        cls = self.cls
+        items = f"{cls.MESSAGE_TYPE}, {self.items(o)}"
+        lines = []
+        if cls._PAYLOAD:
+            lines += ["kwargs = self.kwargs", "if kwargs:",
+                      f"    return [{items}, self.args or [], kwargs]",
+                      "args = self.args", "if args:", f"    return [{items}, args]"]
+        elif self.optional_dict:
+            short = items.rpartition(", ")[0]
+            if empty:
+                return [f"return [{short}]"]
+            lines += [f"if {o}:", f"    return [{items}]"]
+            items = short
+        lines.append(f"return [{items}]")
+        return lines
 
     def init_source(self) -> str | None:
         """``_init``, for a constructor that calls it (its parameters: the tables' attributes)."""
