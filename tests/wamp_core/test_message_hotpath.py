@@ -266,7 +266,8 @@ ODD_VALUES = [None, True, False, 0, -1, 1, 2**53, 2**53 + 1, 1.5, "", "a..b", "c
               Sub("com.example.hot1"), b"x", [], [1], ("t",), {}, {1: 2}, {"k": 1}, FF]
 # (UNSUBSCRIBED and UNREGISTERED add a rule across fields: a revocation names its ID.)
 INIT_HOT = [cls for cls in MESSAGE_CLASSES.values()
-            if "_init" in cls.__init__.__code__.co_names
+            if ("_init" in cls.__init__.__code__.co_names
+                or getattr(cls.__init__, "_generated", False))
             and cls.__name__ not in ("Unsubscribed", "Unregistered")]
 
 
@@ -308,3 +309,22 @@ def test_constructors_accept_and_refuse_as_the_checks(cls: Any) -> None:
             else:
                 assert expected is None, (attr, value)
                 assert value is None or getattr(msg, attr) is value
+
+
+def test_generated_constructors_keep_the_hand_written_signature() -> None:
+    generated = [cls for cls in MESSAGE_CLASSES.values()
+                 if getattr(cls.__init__, "_generated", False)]
+    assert {Call, Publish, Yield, Invocation, Event, Result, Published} <= set(generated)
+    for cls in generated:
+        made, hand = cls.__init__, cls.__init__.__wrapped__
+        code, hand_code = made.__code__, hand.__code__
+        count = code.co_argcount + code.co_kwonlyargcount
+        assert code.co_varnames[:count] == hand_code.co_varnames[:count]
+        assert (code.co_argcount, code.co_kwonlyargcount) == \
+            (hand_code.co_argcount, hand_code.co_kwonlyargcount)
+        assert made.__defaults__ == hand.__defaults__
+        assert made.__kwdefaults__ == hand.__kwdefaults__
+        assert made.__doc__ == hand.__doc__
+    with pytest.raises(TypeError):
+        Call(1, "com.example.hot1", None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None)  # progress and later are keyword-only

@@ -45,6 +45,7 @@ with :mod:`linecache`, so tracebacks show it.
 
 from __future__ import annotations
 
+import inspect
 import linecache
 import textwrap
 from collections.abc import Callable
@@ -285,6 +286,22 @@ class _Builder:
                          f"check_custom(custom, {name}, {cls._DICT!r})")
         return "\n".join(lines)
 
+    def constructor_source(self, init: str) -> str:
+        """``__init__`` with the hand-written constructor's parameters and ``_init``'s body,
+        for a constructor that only calls ``_init`` (one call less per message)."""
+        params: list[str] = []
+        for p in list(inspect.signature(self.cls.__init__).parameters.values())[1:]:
+            if p.kind is p.KEYWORD_ONLY and "*" not in params:
+                params.append("*")
+            if p.default is p.empty:
+                params.append(p.name)
+            elif p.default is None:
+                params.append(f"{p.name}=None")
+            else:
+                params.append(f"{p.name}={self.bind(p.default)}")
+        body = init.splitlines()[1:]
+        return "\n".join([f"def __init__(self, {', '.join(params)}):", *body])
+
     def parse_source(self) -> str:
         """``parse``: per accepted list length, unpack, test the shape inline, store the slots."""
         cls, name = self.cls, repr(self.name)
@@ -415,7 +432,9 @@ def install(cls: Any) -> None:
     builder = _Builder(cls)
     methods = {"_options": builder.options_source() if keys else None}
     if head:
-        methods["_init"] = builder.init_source()
+        methods["_init"] = init = builder.init_source()
+        if init is not None and cls.__init__.__code__.co_names == ("_init",):
+            methods["__init__"] = builder.constructor_source(init)
         if not _written_by_hand(cls, "marshal"):
             methods["marshal"] = builder.marshal_source()
         if not _written_by_hand(cls, "parse"):
@@ -435,4 +454,7 @@ def install(cls: Any) -> None:
     for name, fn in zip(sources, ns["factory"](*free.values()), strict=True):
         fn._generated = True
         fn.__qualname__ = f"{cls.__name__}.{name}"
+        if name == "__init__":  # help() and inspect show the hand-written signature
+            fn.__doc__ = cls.__init__.__doc__
+            fn.__wrapped__ = cls.__init__
         setattr(cls, name, classmethod(fn) if name == "parse" else fn)
