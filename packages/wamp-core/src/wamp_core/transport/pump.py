@@ -6,16 +6,28 @@ again while handling produced more, and finally writes what the engine has to se
 ``_write``. A pump started from inside a pump (a callback that sends) only marks that more is
 to do, so its bytes leave with the outer pump's write.
 
+One pump hands at most ``maxEventsPerPump`` (:data:`SLICE`) events to the application; the
+rest wait for the next loop iteration (the adapter's ``_io_wake()`` schedules that pump),
+after what this one wrote. So many messages read at once go through in slices, each slice's
+answers written as soon as it is done, and other connections (and tasks woken by the slice)
+get their turn in between: the peer works on the first answers while the later messages are
+handled here, instead of the two sides taking turns on whole batches. Reading pauses while
+more than five slices wait. When the stream ends, what waited is handled at once, before
+the engine hears of the end (so it may still answer).
+
 The adapter owns the I/O: it sets ``_engine``, ``_wake``, ``_pumping``, ``_again``, ``_early``
 and ``_eof`` in its constructor and implements ``_handle_events``, ``_arm``, ``_write``,
-``_engine_made`` and, if it needs one, ``_after_pump``.
+``_engine_made``, ``_io_wake``, ``_pause``, ``_resume`` and, if it needs one, ``_after_pump``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-__all__ = ["EnginePump"]
+__all__ = ["SLICE", "EnginePump"]
+
+SLICE: Final = 32
+"""The most events one pump hands to the application, by default."""
 
 
 class EnginePump:
@@ -27,6 +39,11 @@ class EnginePump:
     _again: bool
     _early: bool
     _eof: bool
+    _backlog: list[Any] | None = None
+    """Events drained from the engine that wait for the next pump, in order."""
+    maxEventsPerPump: int = SLICE
+    """The most events one pump hands to the application (the rest go in the next loop
+    iteration; reading pauses while more than five times this many wait)."""
 
     if TYPE_CHECKING:  # implemented by the adapter (no runtime stubs: they would shadow it)
 
@@ -38,6 +55,12 @@ class EnginePump:
 
         def _engine_made(self) -> None: ...
 
+        def _io_wake(self, now: bool = False) -> None: ...
+
+        def _pause(self, reason: str) -> None: ...
+
+        def _resume(self, reason: str) -> None: ...
+
     def _after_pump(self) -> None:
         """Called after each completed pump (the write is done)."""
 
@@ -46,11 +69,13 @@ class EnginePump:
             return
         self._eof = True
         if self._engine is not None:
+            if self._backlog:
+                self._pump()  # what waited, while the engine is still open (may answer)
             self._engine.receive_eof()
             self._pump()
 
     def _pump(self) -> None:
-        """Drain the engine: events, then timers, then one write."""
+        """Drain the engine: events (a slice of them), then timers, then one write."""
         self._wake = None
         engine = self._engine
         if engine is None:
@@ -64,15 +89,37 @@ class EnginePump:
         try:
             while True:
                 self._again = False
-                events = engine.events_received()
+                events = self._next_events(engine)
                 if events:
                     self._handle_events(events)
                 requests = engine.timers()
                 if requests:
                     self._arm(requests)
-                if not events and not self._again:
+                if self._backlog or (not events and not self._again):
                     break
             self._write(engine.data_to_send())
         finally:
             self._pumping = False
         self._after_pump()
+        if self._backlog:
+            self._io_wake()  # the next slice, in the next loop iteration
+
+    def _next_events(self, engine: Any) -> list[Any]:
+        """The events for this pump: what waited first, then the engine's, at most a slice
+        (all of them once the stream ended)."""
+        events: list[Any] = engine.events_received()
+        backlog = self._backlog
+        if backlog:
+            events = backlog + events if events else backlog
+        size = self.maxEventsPerPump
+        if len(events) <= size or self._eof:
+            if backlog is not None:
+                self._backlog = None
+                self._resume("backlog")
+            return events
+        self._backlog = events[size:]
+        if len(events) > 5 * size:
+            self._pause("backlog")
+        elif backlog is not None:
+            self._resume("backlog")
+        return events[:size]
