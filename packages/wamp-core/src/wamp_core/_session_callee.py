@@ -157,6 +157,19 @@ class CalleeMixin(BaseSession):
             self._reply_error(msg.request, ApplicationError.NO_SUCH_REGISTRATION,
                               f"no endpoint for registration {msg.registration}")
             return
+        endpoint = registration.endpoint
+        if endpoint.plain and not msg.timeout and not msg.progress and msg.enc_algo is None:
+            # The common case: call at once; a record only if the answer is not ready.
+            done, outcome = call_with_payload(self._api, endpoint.fn, msg.args, msg.kwargs)
+            if done and not isinstance(outcome, CallResult):
+                self._machine.yield_plain(msg.request, [outcome])
+                self._flush_quietly()
+                return
+            record = InvocationRequest(msg.request, None, msg.procedure or registration.procedure)
+            record.invocation = msg
+            self._invocations[msg.request] = record
+            self._invoked(record, done, outcome)
+            return
         procedure = msg.procedure or registration.procedure
         record = InvocationRequest(msg.request, None, procedure)
         record.invocation = msg
@@ -219,12 +232,17 @@ class CalleeMixin(BaseSession):
                 call_kwargs[endpoint.details_arg] = self._call_details(record, registration,
                                                                        record.invocation)
             done, outcome = call_now(api, endpoint.fn, *call_args, **call_kwargs)
+        self._invoked(record, done, outcome)
+
+    def _invoked(self, record: InvocationRequest, done: bool, outcome: Any) -> None:
+        """The endpoint was called: ``call_now``'s ``(done, value or future)``."""
         if done:  # a plain value: YIELD now, as on Twisted (no future, no loop turn)
             self._invocation_succeeded(record, outcome)
             return
         record.on_reply = outcome
-        api.add_callbacks(outcome, lambda result: self._invocation_succeeded(record, result),
-                          lambda fail: self._invocation_failed(record, fail))
+        self._api.add_callbacks(outcome,
+                                lambda result: self._invocation_succeeded(record, result),
+                                lambda fail: self._invocation_failed(record, fail))
 
     def _call_details(self, record: InvocationRequest, registration: Registration,
                       msg: Invocation) -> InvocationDetails:

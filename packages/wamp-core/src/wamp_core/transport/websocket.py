@@ -61,8 +61,14 @@ class _WampWebSocketProtocol(WampTransportMixin):
     dropConnection: Callable[..., None]
     _fail_connection: Callable[[int, str], None]
 
+    _engine: Any
+    _open_state: Any = None
+    """The engine's OPEN state, taken when the WebSocket opened (compared by identity for
+    every message sent, which is cheaper than the ``state`` property's mapping)."""
+
     def _channel_open(self) -> bool:
-        return self.state == self.STATE_OPEN
+        engine = self._engine
+        return engine is not None and engine.state is self._open_state
 
     def _send_payload(self, payload: bytes, is_binary: bool) -> None:
         self.sendMessage(payload, is_binary)
@@ -84,6 +90,8 @@ class _WampWebSocketProtocol(WampTransportMixin):
             details.websocket_protocol = self.websocket_protocol_in_use
             details.websocket_extensions_in_use = list(self.websocket_extensions_in_use)
             details.http_headers_received = dict(self.http_headers)
+        if self.state == self.STATE_OPEN and self._engine is not None:
+            self._open_state = self._engine.state
         self._wamp_open(self._serializer)
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
