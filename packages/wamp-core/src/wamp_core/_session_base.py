@@ -8,7 +8,7 @@ sending what the session machine queued, errors <-> ERROR messages
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from wamp_core.exception import (
@@ -53,7 +53,7 @@ _PLAIN_RESULTS = frozenset({type(None), bool, int, float, str, bytes, list, dict
 """Results that are never awaitable (``observable.call_now`` skips the check for them too)."""
 
 
-def call_with_payload(api: TxaioApi, fn: Callable[..., Any], args: list[Any] | None,
+def call_with_payload(api: TxaioApi, fn: Callable[..., Any], args: Sequence[Any] | None,
                       kwargs: dict[str, Any] | None) -> tuple[bool, Any]:
     """``observable.call_now(api, fn, *args, **kwargs)`` for a message's own arguments
     (``None`` for none), without packing them again: the endpoints and handlers that take
