@@ -177,9 +177,13 @@ def _ready_forever(port: int) -> None:
 class _Floor(asyncio.Protocol):
     """Answers the upgrade request, then writes one precomputed echo frame for every masked
     frame's worth of bytes received, without looking at them: what an asyncio echo server
-    costs with no WebSocket work at all (it takes the message size from the first frame)."""
+    costs with no WebSocket work at all (it takes the message size from the first frame).
+    It reads 64 KiB per ``recv()``, as our asyncio protocols do (asyncio's default, 256 KiB,
+    costs a fresh mapping of the buffer on every read; see benchmarks/README.md)."""
 
     def connection_made(self, transport: Any) -> None:
+        if getattr(transport, "max_size", 0) > 65536:
+            transport.max_size = 65536
         self.transport, self.head, self.pending = transport, b"", 0
         self.echo, self.length, self.upgraded = b"", 0, False
 
