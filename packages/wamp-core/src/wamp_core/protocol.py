@@ -135,8 +135,21 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
     def onMessage(self, msg: Any) -> None:
         """One message from the router. Never raises."""
         try:
-            self._machine.receive(msg)
-            self._process()
+            machine = self._machine
+            event = machine.take(msg)  # RESULT, INVOCATION, EVENT: their event, at once
+            if event is None:
+                self._process()
+                return
+            try:
+                if type(event) is Reply:
+                    _REPLIES[event.request_type](self, event)
+                else:
+                    self._on_incoming(event)
+            except Exception as exc:
+                self.log.failure("internal error on {event!r}: {error!r}", failure=exc,
+                                 event=event, error=exc)
+            if machine.outgoing:
+                self._flush_quietly()
         except Exception as exc:  # a bug here must not break the transport's read loop
             self.log.failure("internal error handling {msg!r}: {error!r}", failure=exc,
                              msg=type(msg).__name__, error=exc)
