@@ -1,10 +1,12 @@
 """The processes of ``benchmarks/wamp_rpc.py`` and ``router.py``: routers and WAMP clients.
 
-    python benchmarks/_wamp_peers.py router ours CONFIG.json   our router (wamp_asyncio.router)
-    python benchmarks/_wamp_peers.py client NAME               a client worker (see CLIENTS)
+    python benchmarks/_wamp_peers.py router ours CONFIG.json [LOOP]   our router (wamp_asyncio)
+    python benchmarks/_wamp_peers.py client NAME                      a client worker (CLIENTS)
 
-The router prints ``READY {"urls": [...]}``; Crossbar.io is started by the parent with
-``tests/peers`` (its own virtual environment). A client worker answers requests
+The router prints ``READY {"urls": [...]}``; ``LOOP`` is ``asyncio`` (the default) or ``uvloop``
+(the router's event loop: it serves every client alike, so it should not be what caps them).
+Crossbar.io is started by the parent with ``tests/peers`` (its own virtual environment). A
+client worker answers requests
 ``{"url", "serializer", "mode", "inflight", "warmup", "seconds", "server_pid"}``: it joins
 ``realm1`` with two sessions on two connections, one calling or publishing and one callee or
 subscriber, keeps ``inflight`` calls (``mode`` "call": ``com.bench.echo(42)``) or events
@@ -73,8 +75,15 @@ def router_config(ws_port: int, rs_port: int) -> dict[str, Any]:
     }]}
 
 
-def serve_router(config_path: str) -> None:
+def serve_router(config_path: str, loop: str = "asyncio") -> None:
     from wamp_asyncio.router import serve
+
+    if loop == "uvloop":
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    elif loop != "asyncio":
+        raise SystemExit(f"unknown event loop {loop!r}: asyncio or uvloop")
 
     async def main() -> None:
         with open(config_path, encoding="utf-8") as fh:
@@ -239,6 +248,6 @@ def run_client(name: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "router":
-        serve_router(sys.argv[3])
+        serve_router(sys.argv[3], *sys.argv[4:5])
     else:
         run_client(sys.argv[2])

@@ -53,8 +53,9 @@ class Routers:
     """Our router and Crossbar.io, each serving :func:`router_config` in its own process."""
 
     def __init__(self, names: Sequence[str], log_dir: Path,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, loop: str = "asyncio") -> None:
         self.env = env
+        self.loop = loop
         self.urls: dict[str, dict[str, str]] = {}
         self.pids: dict[str, int] = {}
         self._stops: list[Any] = []
@@ -69,8 +70,8 @@ class Routers:
     def _start_ours(self) -> None:
         path = self.log_dir / "ours-config.json"
         path.write_text(json.dumps(router_config(0, 0)), encoding="utf-8")
-        child = Child("router-ours", [sys.executable, str(PEERS), "router", "ours", str(path)],
-                      log_dir=self.log_dir, env=self.env)
+        child = Child("router-ours", [sys.executable, str(PEERS), "router", "ours", str(path),
+                                      self.loop], log_dir=self.log_dir, env=self.env)
         self._stops.append(child.stop)
         urls = child.ready["urls"]
         self.urls["ours"] = {"ws": next(u for u in urls if u.startswith("ws")),
@@ -259,6 +260,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", default=",".join(CLIENTS))
     parser.add_argument("--pure", action="store_true",
                         help="our frame parser as the editable install has it (pure Python)")
+    parser.add_argument("--router-loop", choices=("asyncio", "uvloop"), default="asyncio",
+                        help="our router's event loop (the clients keep theirs)")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.warmup = 1, 0.5, 0.2
@@ -269,7 +272,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"router and client in separate processes; {args.rounds} round(s) of "
           f"{args.seconds:g} s windows; logs in {log_dir}; {load_note()}")
     env = ours_environment(args.pure)
-    routers = Routers(args.routers.split(","), log_dir, env)
+    print(f"our router runs on the {args.router_loop} event loop")
+    routers = Routers(args.routers.split(","), log_dir, env, args.router_loop)
     clients = start_clients(args.clients.split(","), log_dir, env)
     try:
         best = run_rounds(routers, clients, transports, CASES, args)
@@ -280,6 +284,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  done; {load_note()}")
     _tables(best, routers, list(clients), transports)
     goal(best, routers, transports)
+    if "ours" in routers.urls:
+        print(f"  (our router on the {routers.loop} event loop)")
 
 
 if __name__ == "__main__":
