@@ -61,6 +61,7 @@ _X_ONLY: Final = 0x01  # word >> 27 when only the X bit is set
 _BIG_FRAME: Final = 1 << 24
 
 _Data = bytes | bytearray | memoryview
+_new = object.__new__
 
 
 class State(Enum):
@@ -301,6 +302,17 @@ class Connection:
         append = self._events.append
         message = MessageReceived
         unpack = _WORD.unpack_from
+        if type(src) is bytes:  # a read of whole messages: the loop below without its tests
+            new = _new
+            while end - pos >= 4:
+                word = unpack(src, pos)[0]
+                stop = pos + 4 + word
+                if word > fast_limit or stop > end:
+                    break
+                event = new(message)  # MessageReceived(payload), without the __init__ call
+                event.payload = src[pos + 4 : stop]
+                append(event)
+                pos = stop
         # slicing bytes copies once; slicing a view needs bytes() on top (3x slower)
         is_bytes = type(src) is bytes
         raw = src if isinstance(src, bytes) else b""
