@@ -1,6 +1,7 @@
-"""Many messages read at once are handled in slices of ``maxEventsPerPump``, one slice per loop
-iteration, each slice's answers written when it is done; reading pauses while a long backlog
-waits; the end of the stream handles what is left at once."""
+"""With ``maxEventsPerPump`` (the WAMP server protocols: a router), many messages read at once
+are handled in slices, one slice per loop iteration, each slice's answers written when it is
+done; reading pauses while a long backlog waits; the end of the stream handles what is left at
+once. Clients and plain protocols hand everything over at once."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def payloads_in(data: bytes) -> list[bytes]:
 
 
 class Echo(RawSocketServerProtocol):
+    maxEventsPerPump = SLICE  # as the WAMP server protocols (a router) have it
+
     def onOpen(self) -> None:
         self.seen: list[bytes] = []
         self.closed_after: list[bytes] | None = None
@@ -152,6 +155,16 @@ def test_max_events_per_pump_is_a_protocol_setting() -> None:
     class Slow(Echo):
         maxEventsPerPump = 2
 
+    class All(Echo):
+        maxEventsPerPump = 0
+
+    async def everything() -> None:
+        proto, transport = await opened(All)
+        proto.data_received(frames(numbered(3 * SLICE)))
+        assert transport.echoed() == [numbered(3 * SLICE)]  # one pump, one write
+
+    asyncio.run(asyncio.wait_for(everything(), 10))
+
     async def main() -> None:
         proto, transport = await opened(Slow)
         proto.data_received(frames(numbered(5)))
@@ -160,3 +173,13 @@ def test_max_events_per_pump_is_a_protocol_setting() -> None:
         assert transport.echoed() == [numbered(5)[:2], numbered(5)[2:4], numbered(5)[4:]]
 
     asyncio.run(asyncio.wait_for(main(), 10))
+
+
+def test_wamp_server_protocols_slice_and_clients_and_plain_ones_do_not() -> None:
+    from wamp_asyncio import rawsocket, websocket
+
+    assert rawsocket.WampRawSocketServerProtocol.maxEventsPerPump == SLICE
+    assert websocket.WampWebSocketServerProtocol.maxEventsPerPump == SLICE
+    for cls in (rawsocket.WampRawSocketClientProtocol, websocket.WampWebSocketClientProtocol,
+                rawsocket.RawSocketServerProtocol, websocket.WebSocketServerProtocol):
+        assert cls.maxEventsPerPump == 0, cls  # everything at once

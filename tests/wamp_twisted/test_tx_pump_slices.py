@@ -1,6 +1,7 @@
-"""Many messages read at once are handled in slices of ``maxEventsPerPump``, one slice per
-reactor iteration, each slice's answers written when it is done; reading pauses while a long
-backlog waits; the end of the stream handles what is left at once."""
+"""With ``maxEventsPerPump`` (the WAMP server protocols: a router), many messages read at once
+are handled in slices, one slice per reactor iteration, each slice's answers written when it is
+done; reading pauses while a long backlog waits; the end of the stream handles what is left at
+once. Clients and plain protocols hand everything over at once."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def payloads_in(data: bytes) -> list[bytes]:
 
 
 class Echo(RawSocketServerProtocol):
+    maxEventsPerPump = SLICE  # as the WAMP server protocols (a router) have it
+
     def onOpen(self) -> None:
         self.seen: list[bytes] = []
         self.closed_after: list[bytes] | None = None
@@ -137,3 +140,21 @@ def test_max_events_per_pump_is_a_protocol_setting() -> None:
     c.proto.dataReceived(frames(numbered(5)))
     c.turn()
     assert c.written() == [numbered(5)[:2], numbered(5)[2:4], numbered(5)[4:]]
+
+    class All(Echo):
+        maxEventsPerPump = 0
+
+    c = Connection(All)
+    c.proto.dataReceived(frames(numbered(3 * SLICE)))
+    assert c.written() == [numbered(3 * SLICE)]  # one pump, one write
+    assert not c.pumps_waiting()
+
+
+def test_wamp_server_protocols_slice_and_clients_and_plain_ones_do_not() -> None:
+    from wamp_twisted import rawsocket, websocket
+
+    assert rawsocket.WampRawSocketServerProtocol.maxEventsPerPump == SLICE
+    assert websocket.WampWebSocketServerProtocol.maxEventsPerPump == SLICE
+    for cls in (rawsocket.WampRawSocketClientProtocol, websocket.WampWebSocketClientProtocol,
+                rawsocket.RawSocketServerProtocol, websocket.WebSocketServerProtocol):
+        assert cls.maxEventsPerPump == 0, cls  # everything at once

@@ -6,14 +6,16 @@ again while handling produced more, and finally writes what the engine has to se
 ``_write``. A pump started from inside a pump (a callback that sends) only marks that more is
 to do, so its bytes leave with the outer pump's write.
 
-One pump hands at most ``maxEventsPerPump`` (:data:`SLICE`) events to the application; the
-rest wait for the next loop iteration (the adapter's ``_io_wake()`` schedules that pump),
-after what this one wrote. So many messages read at once go through in slices, each slice's
-answers written as soon as it is done, and other connections (and tasks woken by the slice)
-get their turn in between: the peer works on the first answers while the later messages are
-handled here, instead of the two sides taking turns on whole batches. Reading pauses while
-more than five slices wait. When the stream ends, what waited is handled at once, before
-the engine hears of the end (so it may still answer).
+A protocol may set ``maxEventsPerPump``: one pump then hands at most that many events to the
+application and the rest wait for the next loop iteration (the adapter's ``_io_wake()``
+schedules that pump), after what this one wrote. The WAMP server protocols (the router) use
+:data:`SLICE`: many messages read at once go through in slices, each slice's answers written
+as soon as it is done, and the other connections get their turn in between. A client then
+works on the first answers while the router handles the rest, instead of the two taking
+turns on whole batches. Reading pauses while more than five slices wait. When the stream
+ends, what waited is handled at once, before the engine hears of the end (so it may still
+answer). The default, 0, hands over everything at once: a client does not split what it
+writes (a busy router would only pay for more, smaller reads).
 
 The adapter owns the I/O: it sets ``_engine``, ``_wake``, ``_pumping``, ``_again``, ``_early``
 and ``_eof`` in its constructor and implements ``_handle_events``, ``_arm``, ``_write``,
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 __all__ = ["SLICE", "EnginePump"]
 
 SLICE: Final = 32
-"""The most events one pump hands to the application, by default."""
+"""The most events one pump of a WAMP server connection hands to the application."""
 
 
 class EnginePump:
@@ -41,9 +43,9 @@ class EnginePump:
     _eof: bool
     _backlog: list[Any] | None = None
     """Events drained from the engine that wait for the next pump, in order."""
-    maxEventsPerPump: int = SLICE
+    maxEventsPerPump: int = 0
     """The most events one pump hands to the application (the rest go in the next loop
-    iteration; reading pauses while more than five times this many wait)."""
+    iteration; reading pauses while more than five times this many wait); 0: no limit."""
 
     if TYPE_CHECKING:  # implemented by the adapter (no runtime stubs: they would shadow it)
 
@@ -112,7 +114,7 @@ class EnginePump:
         if backlog:
             events = backlog + events if events else backlog
         size = self.maxEventsPerPump
-        if len(events) <= size or self._eof:
+        if not size or len(events) <= size or self._eof:
             if backlog is not None:
                 self._backlog = None
                 self._resume("backlog")
