@@ -161,20 +161,28 @@ class RouterSession:
 
     def onMessage(self, msg: Any) -> None:
         """One message from the client. Never raises: failures end this session only."""
+        self._dispatch((msg,))
+
+    def _dispatch(self, msgs: Any) -> None:
+        """Hand each message to its handler until the session closes; a failure of ours
+        ends this session only. One call per payload: every message from a socket comes here."""
         router = self._router
-        router.depth += 1
-        try:
-            handler = self._handlers.get(type(msg))
-            if handler is None:
-                self._unexpected(msg)
-            else:
-                handler(self, msg)
-        except Exception as exc:  # a bug of ours must not take the router down
-            self._failed(msg, exc)
-        finally:
-            router.depth -= 1
-            if router.deferred and not router.depth:
-                router.run_deferred()
+        for msg in msgs:
+            router.depth += 1
+            try:
+                handler = self._handlers.get(type(msg))
+                if handler is None:
+                    self._unexpected(msg)
+                else:
+                    handler(self, msg)
+            except Exception as exc:  # a bug of ours must not take the router down
+                self._failed(msg, exc)
+            finally:
+                router.depth -= 1
+                if router.deferred and not router.depth:
+                    router.run_deferred()
+            if self.state is _CLOSED:
+                break
 
     def _failed(self, msg: Any, exc: Exception) -> None:
         log.failure("router failed handling {msg!r} from {session!r}", msg=msg,
@@ -210,23 +218,7 @@ class RouterSession:
         except (ProtocolError, SerializationError) as exc:
             self.protocol_violation(str(exc))
             return
-        router = self._router
-        for msg in msgs:  # onMessage(msg), written out: every message from a socket comes here
-            router.depth += 1
-            try:
-                handler = self._handlers.get(type(msg))
-                if handler is None:
-                    self._unexpected(msg)
-                else:
-                    handler(self, msg)
-            except Exception as exc:  # a bug of ours must not take the router down
-                self._failed(msg, exc)
-            finally:
-                router.depth -= 1
-                if router.deferred and not router.depth:
-                    router.run_deferred()
-            if self.state is _CLOSED:
-                break
+        self._dispatch(msgs)
 
     # -- sending -------------------------------------------------------------------
 
