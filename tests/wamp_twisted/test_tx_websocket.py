@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import tempfile
 from typing import Any
@@ -227,13 +228,18 @@ def test_messages_sent_in_one_turn_leave_in_one_write() -> None:
     class Burst(WebSocketServerProtocol):
         def onOpen(self) -> None:
             transport = self.transport
-            original = transport.write
+            original, direct = transport.write, transport.writeSomeData
 
             def counting(data: bytes) -> None:
                 writes.append(len(data))
                 original(data)
 
+            def counting_direct(data: bytes) -> Any:
+                writes.append(len(data))
+                return direct(data)
+
             transport.write = counting
+            transport.writeSomeData = counting_direct
             for i in range(100):
                 self.sendMessage(f"m{i}".encode())
 
@@ -407,3 +413,43 @@ def test_wamp_client_factory_takes_the_documented_serializer_keyword() -> None:
     with pytest.raises(ValueError, match="not both"):
         WampWebSocketClientFactory(make, serializer=JsonSerializer(),
                                    serializers=[JsonSerializer()])
+
+
+def test_writes_go_straight_to_the_socket_when_nothing_waits() -> None:
+    """A pump's bytes are sent when it ends (as asyncio's write() does), not buffered until
+    the reactor's next iteration: the transport is never asked to watch for writability
+    while the socket takes everything; a message too big for the socket at once still
+    arrives whole, the rest through Twisted's buffer."""
+    watched: list[int] = []
+    big = os.urandom(4 * 1024 * 1024)
+
+    class Echo(WebSocketServerProtocol):
+        def onOpen(self) -> None:
+            transport = self.transport
+            original = transport.startWriting
+
+            def counting() -> None:
+                watched.append(transport._tempDataLen)
+                original()
+
+            transport.startWriting = counting
+
+        def onMessage(self, payload: bytes, isBinary: bool) -> None:
+            self.sendMessage(payload, isBinary)
+
+    async def main() -> None:
+        async with serving(server_factory(Echo)) as port:
+            factory = client_factory(f"ws://127.0.0.1:{port}/")
+            proto = await connect(factory, port)
+            await wait(factory.opened)
+            for i in range(20):
+                proto.sendMessage(f"m{i}".encode())
+                await until(lambda: len(factory.received) == i + 1)
+            assert watched == []
+            assert [p for p, _ in factory.received] == [f"m{i}".encode() for i in range(20)]
+            proto.sendMessage(big, True)
+            await until(lambda: len(factory.received) == 21, timeout=30)
+            assert factory.received[-1] == (big, True)
+            assert watched  # the socket took part of it: the rest went through write()
+
+    run(main())
