@@ -31,12 +31,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _procs import cpu_now, serve_requests, tree_cpu, tree_pids
 
-__all__ = ["CLIENTS", "SERVERS", "Driver"]
+__all__ = ["CLIENTS", "FLOOR", "SERVERS", "TWISTED_FLOOR", "UVLOOP", "Driver"]
 
 SERVERS = ("ours-asyncio", "ours-twisted", "autobahn-asyncio", "autobahn-twisted", "websockets")
 CLIENTS = ("lean", *SERVERS)
 FLOOR = "asyncio-floor"
 """Not a WebSocket server: the cost of asyncio and the socket calls alone (see _serve_floor)."""
+TWISTED_FLOOR = "twisted-floor"
+"""The same on Twisted's reactor (see _serve_twisted_floor)."""
+UVLOOP = ("ours-asyncio+uvloop", "websockets+uvloop", "asyncio-floor+uvloop")
+"""Asyncio servers again on uvloop's event loop (``echo.py --uvloop``)."""
 _MODULES = {
     "ours-asyncio": "wamp_asyncio.websocket",
     "ours-twisted": "wamp_twisted.websocket",
@@ -115,7 +119,7 @@ def _host_port(url: str) -> tuple[str, int]:
 
 # ------------------------------------------------------------------------------ servers
 
-def _serve_asyncio_autobahn_api(name: str) -> None:
+def _serve_asyncio_autobahn_api(name: str, uvloop: bool = False) -> None:
     mod = _module(name)
 
     class Echo(mod.WebSocketServerProtocol):  # type: ignore[name-defined,misc]
@@ -129,7 +133,7 @@ def _serve_asyncio_autobahn_api(name: str) -> None:
         _ready_forever(server.sockets[0].getsockname()[1])
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    _run(main(), uvloop)
 
 
 def _serve_twisted_autobahn_api(name: str) -> None:
@@ -148,7 +152,7 @@ def _serve_twisted_autobahn_api(name: str) -> None:
     reactor.run()  # type: ignore[attr-defined]
 
 
-def _serve_websockets() -> None:
+def _serve_websockets(uvloop: bool = False) -> None:
     from websockets.asyncio.server import serve
 
     async def echo(ws: Any) -> None:
@@ -160,7 +164,7 @@ def _serve_websockets() -> None:
             _ready_forever(next(iter(server.sockets)).getsockname()[1])
             await asyncio.Event().wait()
 
-    asyncio.run(main())
+    _run(main(), uvloop)
 
 
 def _ready_forever(port: int) -> None:
@@ -174,12 +178,16 @@ def _ready_forever(port: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-class _Floor(asyncio.Protocol):
+class _Floor:
     """Answers the upgrade request, then writes one precomputed echo frame for every masked
-    frame's worth of bytes received, without looking at them: what an asyncio echo server
-    costs with no WebSocket work at all (it takes the message size from the first frame).
-    It reads 64 KiB per ``recv()``, as our asyncio protocols do (asyncio's default, 256 KiB,
-    costs a fresh mapping of the buffer on every read; see benchmarks/README.md)."""
+    frame's worth of bytes received, without looking at them: what an echo server costs
+    with no WebSocket work at all, on asyncio (``asyncio-floor``) or Twisted
+    (``twisted-floor``); it takes the message size from the first frame. On asyncio it
+    reads 64 KiB per ``recv()``, as our asyncio protocols do (asyncio's default, 256 KiB,
+    costs a fresh mapping of the buffer on every read; see benchmarks/README.md); Twisted
+    reads 64 KiB anyway."""
+
+    transport: Any
 
     def connection_made(self, transport: Any) -> None:
         if getattr(transport, "max_size", 0) > 65536:
@@ -221,24 +229,59 @@ class _Floor(asyncio.Protocol):
                 self.transport.write(self.echo)
 
 
-def _serve_floor() -> None:
+def _serve_floor(uvloop: bool) -> None:
+    class Floor(_Floor, asyncio.Protocol):
+        pass
+
     async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(_Floor, "127.0.0.1", 0)
+        server = await asyncio.get_running_loop().create_server(Floor, "127.0.0.1", 0)
         _ready_forever(server.sockets[0].getsockname()[1])
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    _run(main(), uvloop)
+
+
+def _serve_twisted_floor() -> None:
+    from twisted.internet import reactor
+    from twisted.internet.protocol import Factory, Protocol
+
+    class Floor(_Floor, Protocol):
+        def connectionMade(self) -> None:
+            self.connection_made(self.transport)
+            self.transport.setTcpNoDelay(True)
+
+        def dataReceived(self, data: bytes) -> None:
+            self.data_received(data)
+
+    port = reactor.listenTCP(0, Factory.forProtocol(Floor),  # type: ignore[attr-defined]
+                             interface="127.0.0.1")
+    reactor.callWhenRunning(_ready_forever, port.getHost().port)  # type: ignore[attr-defined]
+    reactor.run()  # type: ignore[attr-defined]
+
+
+def _run(main: Any, uvloop: bool) -> None:
+    """``asyncio.run(main)``, on uvloop's event loop when asked (the ``+uvloop`` rows)."""
+    if not uvloop:
+        asyncio.run(main)
+        return
+    import uvloop as uv
+
+    uv.run(main)
 
 
 def serve(name: str) -> None:
-    if name == FLOOR:
-        _serve_floor()
-    elif name == "websockets":
-        _serve_websockets()
-    elif name.endswith("-twisted"):
-        _serve_twisted_autobahn_api(name)
+    base, _, loop = name.partition("+")
+    uvloop = loop == "uvloop"
+    if base == FLOOR:
+        _serve_floor(uvloop)
+    elif base == TWISTED_FLOOR:
+        _serve_twisted_floor()
+    elif base == "websockets":
+        _serve_websockets(uvloop)
+    elif base.endswith("-twisted"):
+        _serve_twisted_autobahn_api(base)
     else:
-        _serve_asyncio_autobahn_api(name)
+        _serve_asyncio_autobahn_api(base, uvloop)
 
 
 # ------------------------------------------------------------------------------ clients

@@ -15,7 +15,10 @@ flight) and 100 in flight (each echo sends the next message).
    CPU microseconds per message (its process CPU time from ``/proc/<pid>/stat`` over the
    window, divided by the echoes counted). The row "asyncio-floor" is not a WebSocket
    server: it writes a precomputed echo for every frame's worth of bytes without parsing
-   anything, so it shows what asyncio and the socket calls alone cost.
+   anything, so it shows what asyncio and the socket calls alone cost; "twisted-floor" is
+   the same on Twisted's reactor. ``--uvloop`` adds our asyncio server, websockets and the
+   asyncio floor on uvloop's event loop (rows ending in ``+uvloop``; the goal lines compare
+   with websockets on the default loop, as a user would pick it, and show both).
 2. Clients: each client against the same server (ours on asyncio). Figures: messages per
    second, and the client's CPU microseconds per message (``os.times`` in the client).
 
@@ -36,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _echo_peers import FLOOR, SERVERS
+from _echo_peers import FLOOR, SERVERS, TWISTED_FLOOR, UVLOOP
 from _procs import Best, Child, command_line, compiled_websocket, load_note, ours_env, print_grid
 from _util import environment
 
@@ -118,7 +121,7 @@ def _table(best: Best, table: str, names: Sequence[str], title: str, cpu_label: 
              f"us = {cpu_label} CPU microseconds per message; msg/s = echoes per second"]
     if "websockets" in names:
         for name in names:
-            if name in ("websockets", FLOOR):
+            if name in ("websockets", FLOOR, TWISTED_FLOOR) or name.endswith("floor+uvloop"):
                 continue
             ratios = []
             for size, inflight in CASES:
@@ -144,6 +147,23 @@ def goal(best: Best) -> None:
             verdict = "met" if ratio >= GOAL_RATIO else "NOT met"
             print(f"  {name:13} {case:22} {ours:6.1f} us vs websockets {theirs:6.1f} us: "
                   f"{ratio:.2f}x less CPU (goal {GOAL_RATIO:.0f}x) {verdict}")
+        floor = best.us.get(("server", case_name(100, 1),
+                             TWISTED_FLOOR if name.endswith("twisted") else FLOOR))
+        theirs = best.us.get(("server", case_name(100, 1), "websockets"))
+        if floor and theirs:
+            print(f"  {'':13} (sequential: the {'Twisted' if name.endswith('twisted') else 'asyncio'}"
+                  f" floor, no WebSocket work at all, costs {floor:.1f} us, "
+                  f"{theirs / floor:.2f}x less than websockets)")
+    for inflight in (1, 100):
+        case = case_name(100, inflight)
+        ours = best.us.get(("server", case, "ours-asyncio+uvloop"))
+        if not ours:
+            continue
+        for other in ("websockets", "websockets+uvloop"):
+            theirs = best.us.get(("server", case, other))
+            if theirs:
+                print(f"  {'ours-asyncio+uvloop':13} {case:22} {ours:6.1f} us vs {other} "
+                      f"{theirs:6.1f} us: {theirs / ours:.2f}x less CPU (information)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -155,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--text", action="store_true", help="text messages (default binary)")
     parser.add_argument("--only", default="", help="comma-separated implementations")
     parser.add_argument("--no-clients", action="store_true", help="server table only")
+    parser.add_argument("--uvloop", action="store_true",
+                        help="also our asyncio server, websockets and the asyncio floor on uvloop")
     parser.add_argument("--pure", action="store_true",
                         help="our frame parser as the editable install has it (pure Python)")
     args = parser.parse_args(argv)
@@ -168,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"server and load generator in separate processes; {args.rounds} round(s) of "
           f"{args.seconds:g} s windows; {'text' if args.text else 'binary'} messages; "
           f"logs in {log_dir}; {load_note()}")
-    with_floor = [*names, FLOOR] if not only or FLOOR in only else names
+    floors = [f for f in (FLOOR, TWISTED_FLOOR) if not only or f in only]
+    with_floor = [*names, *floors, *(UVLOOP if args.uvloop else ())]
     folder, note = (None, "pure-Python wamp_websocket._framing (--pure)") if args.pure \
         else compiled_websocket()
     print(f"ours: {note}")
