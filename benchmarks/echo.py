@@ -151,8 +151,9 @@ def goal(best: Best) -> None:
                              TWISTED_FLOOR if name.endswith("twisted") else FLOOR))
         theirs = best.us.get(("server", case_name(100, 1), "websockets"))
         if floor and theirs:
-            print(f"  {'':13} (sequential: the {'Twisted' if name.endswith('twisted') else 'asyncio'}"
-                  f" floor, no WebSocket work at all, costs {floor:.1f} us, "
+            loop = "Twisted" if name.endswith("twisted") else "asyncio"
+            print(f"  {'':13} (sequential: the {loop} floor, no WebSocket work at all, "
+                  f"costs {floor:.1f} us, "
                   f"{theirs / floor:.2f}x less than websockets)")
     for inflight in (1, 100):
         case = case_name(100, inflight)

@@ -444,7 +444,7 @@ def test_writes_go_straight_to_the_socket_when_nothing_waits() -> None:
             await wait(factory.opened)
             for i in range(20):
                 proto.sendMessage(f"m{i}".encode())
-                await until(lambda: len(factory.received) == i + 1)
+                await until(lambda n=i + 1: len(factory.received) == n)
             assert watched == []
             assert [p for p, _ in factory.received] == [f"m{i}".encode() for i in range(20)]
             proto.sendMessage(big, True)
