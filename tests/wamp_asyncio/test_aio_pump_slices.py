@@ -1,7 +1,7 @@
-"""With ``maxEventsPerPump`` (the WAMP server protocols: a router), many messages read at once
+"""With ``maxEventsPerPump`` (the WAMP protocols: a router, a client), many messages read at once
 are handled in slices, one slice per loop iteration, each slice's answers written when it is
 done; reading pauses while a long backlog waits; the end of the stream handles what is left at
-once. Clients and plain protocols hand everything over at once."""
+once. The plain WebSocket and RawSocket protocols hand everything over at once."""
 
 from __future__ import annotations
 
@@ -175,11 +175,12 @@ def test_max_events_per_pump_is_a_protocol_setting() -> None:
     asyncio.run(asyncio.wait_for(main(), 10))
 
 
-def test_wamp_server_protocols_slice_and_clients_and_plain_ones_do_not() -> None:
+def test_wamp_protocols_slice_and_plain_ones_do_not() -> None:
     from wamp_asyncio import rawsocket, websocket
 
-    assert rawsocket.WampRawSocketServerProtocol.maxEventsPerPump == SLICE
-    assert websocket.WampWebSocketServerProtocol.maxEventsPerPump == SLICE
-    for cls in (rawsocket.WampRawSocketClientProtocol, websocket.WampWebSocketClientProtocol,
-                rawsocket.RawSocketServerProtocol, websocket.WebSocketServerProtocol):
+    for cls in (rawsocket.WampRawSocketServerProtocol, websocket.WampWebSocketServerProtocol,
+                rawsocket.WampRawSocketClientProtocol, websocket.WampWebSocketClientProtocol):
+        assert cls.maxEventsPerPump == SLICE, cls
+    for cls in (rawsocket.RawSocketServerProtocol, websocket.WebSocketServerProtocol,
+                rawsocket.RawSocketClientProtocol, websocket.WebSocketClientProtocol):
         assert cls.maxEventsPerPump == 0, cls  # everything at once

@@ -34,6 +34,7 @@ from wamp_core.exception import (
 )
 from wamp_core.interfaces import ITransport
 from wamp_core.log import make_logger
+from wamp_core.transport.pump import SLICE
 from wamp_core.types import TransportDetails
 
 __all__ = ["WampTransportMixin"]
@@ -55,6 +56,10 @@ class WampTransportMixin:
     """Makes the handler of this connection (default: ``factory._factory``)."""
     _max_send = 0
     """The largest serialized message the peer accepts (0: no limit known)."""
+    maxEventsPerPump = SLICE
+    """WAMP messages read at once are handled in slices, each slice's answers written when it
+    is done (see ``wamp_core.transport.pump``): the router, or the peer, works on the first
+    answers while this side handles the rest."""
 
     # -- what the channel implements ------------------------------------------------------
 

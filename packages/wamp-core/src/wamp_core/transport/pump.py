@@ -8,14 +8,15 @@ to do, so its bytes leave with the outer pump's write.
 
 A protocol may set ``maxEventsPerPump``: one pump then hands at most that many events to the
 application and the rest wait for the next loop iteration (the adapter's ``_io_wake()``
-schedules that pump), after what this one wrote. The WAMP server protocols (the router) use
-:data:`SLICE`: many messages read at once go through in slices, each slice's answers written
-as soon as it is done, and the other connections get their turn in between. A client then
-works on the first answers while the router handles the rest, instead of the two taking
-turns on whole batches. Reading pauses while more than five slices wait. When the stream
-ends, what waited is handled at once, before the engine hears of the end (so it may still
-answer). The default, 0, hands over everything at once: a client does not split what it
-writes (a busy router would only pay for more, smaller reads).
+schedules that pump), after what this one wrote. The WAMP protocols, router and client side,
+use :data:`SLICE`: many messages read at once go through in slices, each slice's answers
+written as soon as it is done, and the other connections get their turn in between. The peer
+then works on the first answers while this side handles the rest, instead of the two taking
+turns on whole batches (through Crossbar.io, the usual bottleneck, a client answering 100
+calls in flight in slices gets 20-25% more calls per second than one writing everything in
+one go). Reading pauses while more than five slices wait. When the stream ends, what waited
+is handled at once, before the engine hears of the end (so it may still answer). The default,
+0, hands over everything at once: the plain WebSocket and RawSocket protocols.
 
 The adapter owns the I/O: it sets ``_engine``, ``_wake``, ``_pumping``, ``_again``, ``_early``
 and ``_eof`` in its constructor and implements ``_handle_events``, ``_arm``, ``_write``,

@@ -26,7 +26,6 @@ from wamp_core.transport.negotiate import (
     serializer_for_rawsocket_id,
     server_serializers,
 )
-from wamp_core.transport.pump import SLICE
 from wamp_core.types import TransportDetails
 
 __all__ = [
@@ -98,8 +97,6 @@ class _WampRawSocketProtocol(WampTransportMixin):
 class WampRawSocketServerProtocolMixin(_WampRawSocketProtocol):
     """WAMP-over-RawSocket, server side (Autobahn's ``WampRawSocketServerProtocol``)."""
 
-    maxEventsPerPump = SLICE
-    """A router answers a batch in slices (see ``wamp_core.transport.pump``)."""
 
 
 class WampRawSocketClientProtocolMixin(_WampRawSocketProtocol):

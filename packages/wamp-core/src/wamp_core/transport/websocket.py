@@ -33,7 +33,6 @@ from wamp_core.transport.negotiate import (
     server_serializers,
     subprotocols,
 )
-from wamp_core.transport.pump import SLICE
 from wamp_core.types import TransportDetails
 
 __all__ = [
@@ -105,8 +104,6 @@ class _WampWebSocketProtocol(WampTransportMixin):
 class WampWebSocketServerProtocolMixin(_WampWebSocketProtocol):
     """WAMP-over-WebSocket, server side (Autobahn's ``WampWebSocketServerProtocol``)."""
 
-    maxEventsPerPump = SLICE
-    """A router answers a batch in slices (see ``wamp_core.transport.pump``)."""
 
     ConnectionDeny: Any
 
