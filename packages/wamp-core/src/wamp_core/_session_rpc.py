@@ -179,9 +179,12 @@ class CallerMixin(BaseSession):
     # -- answers ---------------------------------------------------------------------
 
     def _on_call_reply(self, reply: Any) -> None:
-        record: CallRequest = reply.token
-        msg = reply.message
-        if type(msg) is Result and reply.final and msg.enc_algo is None and \
+        self._on_call_answer(reply.token, reply.message, reply.final)
+
+    def _on_call_answer(self, record: CallRequest, msg: Any, final: bool) -> None:
+        """The router answered call ``record`` with ``msg`` (``final``: not a progressive
+        RESULT)."""
+        if type(msg) is Result and final and msg.enc_algo is None and \
                 record.options is None and not msg.kwargs:  # the common case, in short
             record.finished = True  # no options: no timer to cancel
             args = msg.args
@@ -195,7 +198,7 @@ class CallerMixin(BaseSession):
                 api.reject(record.on_reply, self._exception_from_message(msg))
             return
         args, kwargs, failed = self._decode(True, record.procedure, msg)
-        if not reply.final:
+        if not final:
             self._progress(record, msg, args, kwargs, failed)
             return
         self._end_call(record)

@@ -45,7 +45,15 @@ from wamp_core._session_pubsub import PubSubMixin
 from wamp_core._session_rpc import CallerMixin
 from wamp_core.exception import ApplicationError, SessionNotReady, TransportLost
 from wamp_core.interfaces import ISession, ITransportHandler
-from wamp_core.message import Event, Interrupt, Invocation, Unregistered, Unsubscribed, Welcome
+from wamp_core.message import (
+    Event,
+    Interrupt,
+    Invocation,
+    Result,
+    Unregistered,
+    Unsubscribed,
+    Welcome,
+)
 from wamp_core.observable import call_as_future, failure_value
 from wamp_core.request import (
     CallRequest,
@@ -71,6 +79,7 @@ from wamp_core.session import (
     SessionState,
     Welcomed,
 )
+from wamp_core.session._correlation import NOT_TAKEN
 from wamp_core.types import Challenge, CloseDetails, ComponentConfig, SessionDetails
 from wamp_core.types import TransportDetails as _TransportDetails
 from wamp_core.uri import check_realm
@@ -136,6 +145,22 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
         """One message from the router. Never raises."""
         try:
             machine = self._machine
+            taken = machine.take_plain(msg)  # a plain RESULT, INVOCATION, EVENT: no event
+            if taken is not NOT_TAKEN:
+                try:
+                    kind = type(msg)
+                    if kind is Result:
+                        self._on_call_answer(taken, msg, True)
+                    elif kind is Invocation:
+                        self._on_invocation(msg, False)
+                    else:
+                        self._on_event(msg)
+                except Exception as exc:
+                    self.log.failure("internal error on {msg!r}: {error!r}", failure=exc,
+                                     msg=msg, error=exc)
+                if machine.outgoing:
+                    self._flush_quietly()
+                return
             event = machine.take(msg)  # RESULT, INVOCATION, EVENT: their event, at once
             if event is None:
                 self._process()
