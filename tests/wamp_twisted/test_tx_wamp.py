@@ -264,3 +264,39 @@ def test_call_timeout_and_payload_limit() -> None:
         await server.close()
 
     run(main())
+
+
+def test_cancelling_a_call_deferred_cancels_the_call_at_the_callee() -> None:
+    from twisted.internet.defer import CancelledError
+
+    async def main() -> None:
+        server = await serve(rawsocket=["127.0.0.1:0"])
+        interrupted: list[bool] = []
+
+        async def slow() -> str:
+            try:
+                await sleep(5)
+            except CancelledError:
+                interrupted.append(True)
+                raise
+            return "late"
+
+        async def session_main(reactor: Any, session: Any) -> None:
+            await session.register(slow, "com.slow")
+            d = session.call("com.slow")
+            await sleep(0.05)
+            d.cancel()
+            with pytest.raises(CancelledError):
+                await d
+            for _ in range(200):
+                if interrupted:
+                    break
+                await sleep(0.01)
+            assert interrupted == [True]
+            assert await session.call("wamp.session.count") >= 1  # the session goes on
+
+        transport = {"type": "rawsocket", "url": server.urls[0], "max_retries": 0}
+        await wait(Component(transports=[transport], main=session_main).start())
+        await server.close()
+
+    run(main())

@@ -71,11 +71,19 @@ class _TwistedSession(_protocol.ApplicationSession):
         return txaio_api()
 
     def _new_call_future(self, record: Any) -> Any:
-        return Deferred(canceller=lambda _: self._call_cancelled(record))
+        d: Any = Deferred(_cancel_call)
+        d.wamp_call = (self, record)
+        return d
 
     def _resolve(self, future: Any, value: Any) -> None:
         if not future.called:
             future.callback(value)
+
+
+def _cancel_call(d: Any) -> None:
+    """The canceller of a call's Deferred (one function for all: no closure per call)."""
+    session, record = d.wamp_call
+    session._call_cancelled(record)
 
 
 class ApplicationSession(_TwistedSession):
