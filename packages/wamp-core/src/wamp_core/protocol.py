@@ -146,8 +146,14 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
         try:
             machine = self._machine
             taken = machine.take_plain(msg)  # a plain RESULT, INVOCATION, EVENT: no event
-            if taken is not NOT_TAKEN:
-                try:
+            event: Any = None
+            if taken is NOT_TAKEN:
+                event = machine.take(msg)  # RESULT, INVOCATION, EVENT: their event, at once
+                if event is None:
+                    self._process()
+                    return
+            try:
+                if event is None:
                     kind = type(msg)
                     if kind is Result:
                         self._on_call_answer(taken, msg, True)
@@ -155,24 +161,13 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
                         self._on_invocation(msg, False)
                     else:
                         self._on_event(msg)
-                except Exception as exc:
-                    self.log.failure("internal error on {msg!r}: {error!r}", failure=exc,
-                                     msg=msg, error=exc)
-                if machine.outgoing:
-                    self._flush_quietly()
-                return
-            event = machine.take(msg)  # RESULT, INVOCATION, EVENT: their event, at once
-            if event is None:
-                self._process()
-                return
-            try:
-                if type(event) is Reply:
+                elif type(event) is Reply:
                     _REPLIES[event.request_type](self, event)
                 else:
                     self._on_incoming(event)
             except Exception as exc:
-                self.log.failure("internal error on {event!r}: {error!r}", failure=exc,
-                                 event=event, error=exc)
+                self.log.failure("internal error on {what!r}: {error!r}", failure=exc,
+                                 what=msg if event is None else event, error=exc)
             if machine.outgoing:
                 self._flush_quietly()
         except Exception as exc:  # a bug here must not break the transport's read loop
