@@ -79,11 +79,16 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
 
 
 def remove_in_place(package: Path) -> None:
-    suffixes = (".so", ".pyd")
+    """Delete the in-place builds this interpreter would import.
+
+    Builds for other interpreters (other file suffixes) stay: environments of several
+    Python versions may share one source tree, each with its own editable install.
+    """
+    from importlib.machinery import EXTENSION_SUFFIXES
+
     for name in [SPEEDUPS[0], *CYTHON_MODULES]:
-        for path in package.glob(f"{name}.*"):
-            if path.suffix in suffixes:
-                path.unlink()
+        for suffix in EXTENSION_SUFFIXES:
+            (package / f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def compile_flags() -> list[str]:
