@@ -330,3 +330,31 @@ def test_a_callback_that_raises_drops_the_connection() -> None:
             assert (clean, code) == (False, 1006)
 
     run(main())
+
+
+def test_onclose_comes_when_the_tcp_connection_is_gone() -> None:
+    """As Autobahn's (from connection_lost): after a clean closing handshake the client waits
+    for the server to close TCP; onClose comes then, on both sides, not at the Close frame."""
+    seen: list[tuple[str, bool]] = []
+
+    class Watching(Client):
+        def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+            seen.append(("client", self.transport is None))
+            super().onClose(wasClean, code, reason)
+
+    class WatchingServer(EchoServer):
+        def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+            seen.append(("server", self.transport is None))
+
+    async def main() -> None:
+        async with serving(server_factory(WatchingServer)) as port:
+            factory = client_factory(f"ws://127.0.0.1:{port}/")
+            factory.protocol = Watching
+            proto = await connect(factory, port)
+            await wait(factory.opened)
+            proto.sendClose(1000, "done")
+            assert await wait(factory.closed) == (True, 1000, "")
+            await until(lambda: len(seen) == 2)
+            assert sorted(seen) == [("client", True), ("server", True)]
+
+    run(main())

@@ -29,6 +29,7 @@ class SyncClient(WebSocketClientProtocol):
 
     def _io_drop(self, abort: bool) -> None:
         self.drops.append(abort)
+        self._transport_lost()  # the fake transport is gone at once
 
     def _io_spawn(self, result: Any) -> None:
         raise AssertionError(f"nothing here returns an awaitable: {result!r}")
@@ -49,7 +50,10 @@ class SyncClient(WebSocketClientProtocol):
         engine = self._engine
         assert engine is not None
         self._handle_events(engine.events_received())
-        return b"".join(engine.data_to_send())
+        chunks = engine.data_to_send()
+        if b"" in chunks:  # the engine closes the transport: gone at once here
+            self._transport_lost()
+        return b"".join(chunks)
 
 
 def open_client(cls: type[SyncClient] = SyncClient) -> tuple[SyncClient, bytes]:
@@ -89,6 +93,12 @@ def test_5_x_echo_of_a_message_read_with_a_close_frame_is_dropped_not_raised() -
     assert proto.messages == [(b"\x01\x02", True)]
     assert close_codes(wire) == [1000]
     assert [f.opcode for f in parse_frames(wire)] == [8]
+    # a client waits for the server to close the TCP connection; onClose comes after it
+    # (as Autobahn's, from connectionLost)
+    assert proto.closes == []
+    proto._engine.receive_eof()  # type: ignore[union-attr]
+    proto.pump()
+    proto._transport_lost()
     assert proto.closes == [(True, 1000)]
 
 

@@ -27,6 +27,7 @@ class FakeIO:
 
     def _io_drop(self, abort: bool) -> None:
         self.dropped = abort
+        self._transport_lost()  # the fake transport is gone at once
 
     def _io_spawn(self, result: Any) -> None:
         self.spawned.append(result)
@@ -91,6 +92,12 @@ def pump(*protos: Any) -> None:
             for chunk in src._engine.data_to_send():
                 if chunk:
                     dst._engine.receive_data(chunk)
+                    moved = True
+                else:  # the engine closes the transport: both ends see it gone
+                    for proto in (src, dst):
+                        proto._engine.receive_eof()
+                        proto._handle_events(proto._engine.events_received())
+                        proto._transport_lost()
                     moved = True
             for proto in (src, dst):
                 events = proto._engine.events_received()

@@ -208,6 +208,7 @@ class EngineProtocol(EnginePump, asyncio.Protocol):
             self._wake.cancel()
             self._wake = None
         self.transport = None
+        self._transport_lost()
         if not self.is_closed.done():  # the engine never reported its end (never made)
             self._io_closed(False, f"connection lost: {exc or 'closed'}")
 

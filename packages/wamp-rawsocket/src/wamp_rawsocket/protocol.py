@@ -93,6 +93,9 @@ class RawSocketProtocol:
     def _io_closed(self, was_clean: bool, reason: str) -> None:
         """The connection is closed (after ``onClose``)."""
 
+    def _transport_lost(self) -> None:
+        """The adapter: the transport is gone (after the engine heard of it)."""
+
     # -- state --------------------------------------------------------------------------
 
     @property

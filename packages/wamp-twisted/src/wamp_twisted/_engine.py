@@ -343,6 +343,7 @@ class EngineProtocol(EnginePump, Protocol):
         if self._user_producer is not None:
             producer, self._user_producer = self._user_producer, None
             producer.stopProducing()
+        self._transport_lost()
         closed = self._closed
         if closed is not None and not closed.done:  # the engine never reported its end
             self._io_closed(False, f"connection lost: {reason.getErrorMessage()}")

@@ -111,6 +111,8 @@ class WebSocketProtocol:
     _transport_details: Any = None
     _connected = False
     _dispatching = False  # inside _handle_events, before onClose
+    _lost = False  # the adapter said the transport is gone
+    _close_event: ConnectionClosed | None = None  # the close, reported once _lost
     # Autobahn's attributes, filled as the connection goes
     websocket_version: int | None = None
     websocket_protocol_in_use: str | None = None
@@ -385,6 +387,23 @@ class WebSocketProtocol:
             self.wasNotCleanReason = event.reason
         if self.factory is not None and self.is_server:
             self.factory.countConnections -= 1
+        if not self._lost:
+            # As Autobahn: onClose once the connection is gone. The engine closes the
+            # transport after this event (a client after a clean close gives the server
+            # serverConnectionDropTimeout to do it first), so the adapter's
+            # _transport_lost() follows.
+            self._close_event = event
+            return
+        self._report_closed(event)
+
+    def _transport_lost(self) -> None:
+        """The adapter: the transport is gone; report the close that waited for it."""
+        self._lost = True
+        event, self._close_event = self._close_event, None
+        if event is not None:
+            self._report_closed(event)
+
+    def _report_closed(self, event: ConnectionClosed) -> None:
         self._call(self.onClose(event.was_clean, event.code, event.reason))
         self._io_closed(event.was_clean, event.code, event.reason)
 

@@ -20,7 +20,9 @@ is handled at once, before the engine hears of the end (so it may still answer).
 
 The adapter owns the I/O: it sets ``_engine``, ``_wake``, ``_pumping``, ``_again``, ``_early``
 and ``_eof`` in its constructor and implements ``_handle_events``, ``_arm``, ``_write``,
-``_engine_made``, ``_io_wake``, ``_pause``, ``_resume`` and, if it needs one, ``_after_pump``.
+``_engine_made``, ``_io_wake``, ``_pause``, ``_resume`` and, if it needs one, ``_after_pump``;
+the application layer implements ``_transport_lost``, which the adapter calls when the
+transport is gone (after feeding the engine its end).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class EnginePump:
         def _pause(self, reason: str) -> None: ...
 
         def _resume(self, reason: str) -> None: ...
+
+        def _transport_lost(self) -> None: ...
 
     def _after_pump(self) -> None:
         """Called after each completed pump (the write is done)."""
