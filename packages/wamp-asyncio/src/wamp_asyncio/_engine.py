@@ -35,6 +35,7 @@ from typing import Any
 
 from wamp_core.transport.pump import EnginePump
 from wamp_core.types import TransportDetails
+from wamp_websocket._sender import JOIN_LIMIT, NO_COPY, coalesce  # written once, there
 
 __all__ = ["JOIN_LIMIT", "NO_COPY", "READ_SIZE", "EngineProtocol", "coalesce", "is_awaitable",
            "peer_of", "transport_details"]
@@ -46,39 +47,6 @@ DEFAULT_MAX_WRITE_BUFFER = 32 * 2**20
 DEFAULT_MAX_PENDING_CALLBACKS = 1000
 """Unfinished awaitables returned by callbacks before reading pauses."""
 _MAX_EARLY = 2**16
-JOIN_LIMIT = 100 * 1024
-"""The most bytes joined into one write: below the C library's threshold for fresh pages from
-the OS (128 KiB), whose cost (a page fault per 4 KiB, each time) is far more than the copy's."""
-NO_COPY = 16 * 1024
-"""When there is more than :data:`JOIN_LIMIT` to write, chunks this long are written as they
-are rather than copied."""
-
-
-def coalesce(chunks: list[bytes]) -> list[bytes]:
-    """``chunks`` as few writes as copying allows, in order: all of them joined when they
-    come to at most :data:`JOIN_LIMIT` bytes; else chunks of :data:`NO_COPY` bytes or more
-    alone (not copied) and the runs of smaller ones between them joined, up to
-    :data:`JOIN_LIMIT` bytes a piece."""
-    if len(chunks) < 2:
-        return chunks
-    if sum(map(len, chunks)) <= JOIN_LIMIT:
-        return [b"".join(chunks)]
-    out: list[bytes] = []
-    run: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        n = len(chunk)
-        if run and (n >= NO_COPY or size + n > JOIN_LIMIT):
-            out.append(run[0] if len(run) == 1 else b"".join(run))
-            run, size = [], 0
-        if n >= NO_COPY:
-            out.append(chunk)
-        else:
-            run.append(chunk)
-            size += n
-    if run:
-        out.append(run[0] if len(run) == 1 else b"".join(run))
-    return out
 
 
 def is_awaitable(result: Any) -> bool:
