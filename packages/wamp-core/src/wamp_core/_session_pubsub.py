@@ -60,13 +60,8 @@ class PubSubMixin(BaseSession):
         options = kwargs.pop("options", None)
         if options is None and self._payload_codec is None and type(topic) is str and \
                 topic in VALID_URIS and self._transport is not None:  # the common case
-            machine = self._machine
-            request = machine.publish_plain(topic, list(args) if args else None, kwargs or None)
-            try:  # _flush_request(), inline
-                self._flush()
-            except Exception:
-                machine.discard(request)
-                raise
+            self._flush_request(self._machine.publish_plain(
+                topic, list(args) if args else None, kwargs or None))
             return None
         if options is not None and not isinstance(options, PublishOptions):
             raise TypeError(f"options must be a PublishOptions, not {type(options).__name__}")

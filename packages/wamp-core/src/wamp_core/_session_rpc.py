@@ -101,11 +101,7 @@ class CallerMixin(BaseSession):
                 request = machine.call_plain(procedure, list(args) if args else None,
                                              kwargs or None, record)
             record.request_id = request
-            try:  # _flush_request(), inline
-                self._flush()
-            except Exception:
-                machine.discard(request)
-                raise
+            self._flush_request(request)
             return record
         attrs = options.message_attr() if options is not None else {}
         timeout = attrs.pop("timeout", None)

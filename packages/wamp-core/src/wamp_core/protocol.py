@@ -146,28 +146,21 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
         try:
             machine = self._machine
             taken = machine.take_plain(msg)  # a plain RESULT, INVOCATION, EVENT: no event
-            event: Any = None
-            if taken is NOT_TAKEN:
-                event = machine.take(msg)  # RESULT, INVOCATION, EVENT: their event, at once
-                if event is None:
-                    self._process()
-                    return
+            if taken is NOT_TAKEN:  # anything else: the machine's events
+                machine.receive(msg)
+                self._process()
+                return
             try:
-                if event is None:
-                    kind = type(msg)
-                    if kind is Result:
-                        self._on_call_answer(taken, msg, True)
-                    elif kind is Invocation:
-                        self._on_invocation(msg, False)
-                    else:
-                        self._on_event(msg)
-                elif type(event) is Reply:
-                    _REPLIES[event.request_type](self, event)
+                kind = type(msg)
+                if kind is Result:
+                    self._on_call_answer(taken, msg, True)
+                elif kind is Invocation:
+                    self._on_invocation(msg, False)
                 else:
-                    self._on_incoming(event)
+                    self._on_event(msg)
             except Exception as exc:
-                self.log.failure("internal error on {what!r}: {error!r}", failure=exc,
-                                 what=msg if event is None else event, error=exc)
+                self.log.failure("internal error on {msg!r}: {error!r}", failure=exc, msg=msg,
+                                 error=exc)
             if machine.outgoing:
                 self._flush_quietly()
         except Exception as exc:  # a bug here must not break the transport's read loop
@@ -203,13 +196,7 @@ class ApplicationSession(CallerMixin, CalleeMixin, PubSubMixin):
             self._flush_quietly()
         for event in machine.events_received():
             try:
-                kind = type(event)
-                if kind is Reply:  # the common events first, without the extra layer
-                    _REPLIES[event.request_type](self, event)
-                elif kind is Incoming:
-                    self._on_incoming(event)
-                else:
-                    _EVENTS[kind](self, event)
+                _EVENTS[type(event)](self, event)
             except Exception as exc:
                 self.log.failure("internal error on {event!r}: {error!r}", failure=exc,
                                  event=event, error=exc)

@@ -58,7 +58,7 @@ class Violation(Exception):
 
 
 NOT_TAKEN: Final = object()
-"""What :meth:`Correlation.take_plain` gives for a message it leaves to ``take``."""
+"""What :meth:`Correlation.take_plain` gives for a message it leaves to ``receive``."""
 
 
 class _Pending:
@@ -313,7 +313,7 @@ class Correlation:
         ``receive`` would), a first and whole INVOCATION of an active registration or an
         EVENT of an active subscription gives the message (the invocation is recorded).
         No event is made. Anything else gives :data:`NOT_TAKEN`, changes nothing and is
-        for :meth:`~SessionMachine.take` (violations included)."""
+        for :meth:`~SessionMachine.receive` (violations included)."""
         if self._events or self.state is not self._READY:
             return NOT_TAKEN
         kind = type(message)

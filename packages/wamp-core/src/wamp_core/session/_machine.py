@@ -225,26 +225,6 @@ class SessionMachine(Correlation):
         except Violation as exc:
             self._violation(str(exc))
 
-    def take(self, message: Any) -> Any:
-        """``receive(message)``, returning the one event a RESULT, INVOCATION or EVENT of an
-        open session makes instead of queuing it (the session acts on it at once). ``None``
-        when it made no event or something else happened (a violation), or when events were
-        already waiting: everything then stays queued for :meth:`events_received`, in order.
-        """
-        events = self._events
-        if not events:
-            state = self.state
-            handler = _DIRECT.get(type(message))
-            if handler is not None and (state is _ESTABLISHED or state is _CLOSING):
-                try:
-                    handler(self, message)
-                except Violation as exc:
-                    self._violation(str(exc))
-                    return None
-                return events.pop() if len(events) == 1 else None
-        self.receive(message)
-        return None
-
     def _on_welcome(self, msg: Welcome) -> None:
         if self.state is not _JOINING:
             raise Violation(f"unexpected WELCOME in state {self.state.name}")
@@ -345,10 +325,3 @@ _DISPATCH: Final[dict[type, tuple[Callable[[Any, Any], None], bool]]] = {
 }
 """Message class -> handler: every message a router may send to a client (the session
 ones are a protocol violation unless the session is ESTABLISHED or CLOSING)."""
-
-_DIRECT: Final[dict[type, Callable[[Any, Any], None]]] = {
-    Result: SessionMachine._on_result,
-    Event: SessionMachine._on_event,
-    Invocation: SessionMachine._on_invocation,
-}
-"""The messages :meth:`SessionMachine.take` hands back as their event (one at most)."""
