@@ -261,13 +261,12 @@ class Broker:
         return session.authz.decide(session.authz.publish, topic, "publish")
 
     def _matching(self, topic: str) -> list[Subscription]:
-        """The subscriptions matching ``topic`` (cached; the list must not be changed)."""
-        subs = self._matches.get(topic)
-        if subs is None:
-            subs = self._map.match_all(topic)
-            if len(self._matches) >= MATCH_CACHE_LIMIT:
-                self._matches.clear()
-            self._matches[topic] = subs
+        """The subscriptions matching ``topic``, not in ``_matches`` yet: found and remembered
+        there (the list must not be changed)."""
+        subs = self._map.match_all(topic)
+        if len(self._matches) >= MATCH_CACHE_LIMIT:
+            self._matches.clear()
+        self._matches[topic] = subs
         return subs
 
     def _dispatch(self, subs: list[Subscription], publication: int, msg: Publish,
@@ -293,7 +292,9 @@ class Broker:
 
     def publish_meta(self, topic: str, args: list[Any]) -> None:
         """Publish a meta event (``wamp.session.on_join`` ...) from the router itself."""
-        subs = self._matching(topic)
+        subs = self._matches.get(topic)
+        if subs is None:
+            subs = self._matching(topic)
         if not subs:
             return
         msg: Any = Publish(1, topic, args=args)

@@ -327,9 +327,9 @@ class Dealer:
     def _lookup(self, procedure: str) -> Registration | None:
         """The registration a call to ``procedure`` goes to, remembered in ``_best``."""
         best = self._best
-        reg = best[procedure] = self._map.best(procedure)
-        if len(best) > MATCH_CACHE_LIMIT:
+        if len(best) >= MATCH_CACHE_LIMIT:
             best.clear()
+        reg = best[procedure] = self._map.best(procedure)
         return reg
 
     def _invoke(self, session: RouterSession, msg: Call, reg: Registration,

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Final
 __all__ = ["SLICE", "EnginePump"]
 
 SLICE: Final = 32
-"""The most events one pump of a WAMP server connection hands to the application."""
+"""The most events one pump of a WAMP connection (router or client side) hands to the
+application."""
 
 
 class EnginePump:

@@ -98,7 +98,6 @@ class WampRawSocketServerProtocolMixin(_WampRawSocketProtocol):
     """WAMP-over-RawSocket, server side (Autobahn's ``WampRawSocketServerProtocol``)."""
 
 
-
 class WampRawSocketClientProtocolMixin(_WampRawSocketProtocol):
     """WAMP-over-RawSocket, client side (Autobahn's ``WampRawSocketClientProtocol``)."""
 

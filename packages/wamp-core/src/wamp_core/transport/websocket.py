@@ -104,7 +104,6 @@ class _WampWebSocketProtocol(WampTransportMixin):
 class WampWebSocketServerProtocolMixin(_WampWebSocketProtocol):
     """WAMP-over-WebSocket, server side (Autobahn's ``WampWebSocketServerProtocol``)."""
 
-
     ConnectionDeny: Any
 
     def onConnect(self, request: Any) -> tuple[str | None, dict[str, str]]:
