@@ -110,3 +110,46 @@ async def serving(factory: Callable[[], Any], ssl_context: ssl.SSLContext | None
         yield port
     finally:
         server.close()
+
+
+class StubTransport(asyncio.Transport):
+    """A transport for a protocol driven by hand: no peer, no ``max_size`` (as TLS
+    transports and uvloop's have none), writes dropped."""
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+    def is_closing(self) -> bool:
+        return False
+
+    def write(self, data: Any) -> None:
+        pass
+
+
+class RecordingTransport(asyncio.Transport):
+    """A transport for a protocol driven by hand that records its writes and the
+    pause (False) and resume (True) of reading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.reading: list[bool] = []
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 9000)}.get(
+            name, default)
+
+    def write(self, data: Any) -> None:
+        self.writes.append(bytes(data))
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def pause_reading(self) -> None:
+        self.reading.append(False)
+
+    def resume_reading(self) -> None:
+        self.reading.append(True)
+
+    def close(self) -> None:
+        pass

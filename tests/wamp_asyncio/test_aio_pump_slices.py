@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from typing import Any
 
+from aio_helpers import RecordingTransport
 from wamp_asyncio.rawsocket import RawSocketServerFactory, RawSocketServerProtocol
 from wamp_core.transport.pump import SLICE
 
@@ -43,41 +43,17 @@ class Echo(RawSocketServerProtocol):
         self.closed_after = list(self.seen)
 
 
-class RecordingTransport(asyncio.Transport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[bytes] = []
-        self.reading: list[bool] = []
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 9000)}.get(
-            name, default)
-
-    def write(self, data: Any) -> None:
-        self.writes.append(bytes(data))
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-    def pause_reading(self) -> None:
-        self.reading.append(False)
-
-    def resume_reading(self) -> None:
-        self.reading.append(True)
-
-    def close(self) -> None:
-        pass
-
+class Recording(RecordingTransport):
     def echoed(self) -> list[list[bytes]]:
         """The payloads of each write, write by write."""
         return [payloads_in(w) for w in self.writes]
 
 
-async def opened(protocol: type[Echo] = Echo) -> tuple[Echo, RecordingTransport]:
+async def opened(protocol: type[Echo] = Echo) -> tuple[Echo, Recording]:
     factory = RawSocketServerFactory()
     factory.protocol = protocol
     proto = factory()
-    transport = RecordingTransport()
+    transport = Recording()
     proto.connection_made(transport)
     proto.data_received(HANDSHAKE)
     await asyncio.sleep(0)

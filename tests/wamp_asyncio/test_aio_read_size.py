@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from aio_helpers import run, serving, until, wait
+from aio_helpers import StubTransport, run, serving, until, wait
 from wamp_asyncio._engine import READ_SIZE
 from wamp_asyncio.websocket import (
     WebSocketClientFactory,
@@ -55,21 +54,11 @@ def test_websocket_server_and_client_read_64_kib_and_echo_larger_messages() -> N
 
 
 def test_a_transport_without_max_size_is_left_alone() -> None:
-    class Plain(asyncio.Transport):  # TLS transports, uvloop's ...
-        def get_extra_info(self, name: str, default: Any = None) -> Any:
-            return default
-
-        def is_closing(self) -> bool:
-            return False
-
-        def write(self, data: Any) -> None:
-            pass
-
     async def main() -> None:
         server = WebSocketServerFactory()
         server.protocol = Echo
         proto = server()
-        transport = Plain()
+        transport = StubTransport()
         proto.connection_made(transport)
         assert not hasattr(transport, "max_size")
         proto.connection_lost(None)

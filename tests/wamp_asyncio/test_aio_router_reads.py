@@ -3,10 +3,9 @@ of 256 KiB costs a fresh memory mapping per read) and still take larger messages
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from aio_helpers import run, wait
+from aio_helpers import StubTransport, run, wait
 from wamp_asyncio.component import Component
 from wamp_asyncio.router import RouterServer, serve
 from wamp_core.router import Router
@@ -34,18 +33,11 @@ def test_served_connections_read_64_kib_at_a_time_and_route_larger_messages() ->
 
 
 def test_a_transport_without_max_size_is_left_alone() -> None:
-    class Plain(asyncio.Transport):  # TLS transports, uvloop's ...
-        def get_extra_info(self, name: str, default: Any = None) -> Any:
-            return default
-
-        def is_closing(self) -> bool:
-            return False
-
     async def main() -> None:
         config = router_config(rawsocket=["127.0.0.1:0"])
         server = RouterServer(Router(config))
         proto = server._factory(plan(config)[0])()
-        transport = Plain()
+        transport = StubTransport()
         proto.connection_made(transport)
         assert not hasattr(transport, "max_size") and proto in server._connections
         proto.connection_lost(None)
