@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from wamp_core.message import Call, Invocation, Publish, Welcome, Yield
+from _machine_helpers import established
+from wamp_core.message import Call, Invocation, Publish, Yield
 from wamp_core.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
 from wamp_core.session import SessionMachine
 from wamp_core.session._build import build_call, build_publish, build_yield
@@ -55,18 +56,10 @@ def test_build_yield(args: Any) -> None:
     same_message(build_yield(7, args), Yield(7, args))
 
 
-def _joined() -> SessionMachine:
-    machine = SessionMachine()
-    machine.connection_made()
-    machine.hello("realm1")
-    machine.receive(Welcome(1, {"dealer": {}, "broker": {}}))
-    machine.messages_to_send()
-    machine.events_received()
-    return machine
 
 
 def test_plain_methods_queue_what_the_checked_ones_do() -> None:
-    plain, checked = _joined(), _joined()
+    plain, checked = established(), established()
     assert plain.call_plain("com.p", [1], {"k": 2}, "token") == \
         checked.call("com.p", [1], {"k": 2}, "token")
     assert plain.publish_plain("com.t", None, {"x": 1}) == checked.publish("com.t", None, {"x": 1})
@@ -76,7 +69,7 @@ def test_plain_methods_queue_what_the_checked_ones_do() -> None:
 
 
 def test_yield_plain_answers_a_pending_invocation_once() -> None:
-    machine = _joined()
+    machine = established()
     machine.registrations.add(77)
     machine.receive(Invocation(9, 77, [3]))
     assert machine.is_invocation_pending(9)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _machine_helpers import ROUTER_ROLES, connected, established
 from wamp_core.exception import ProtocolError, SessionNotReady, TransportLost
 from wamp_core.message import (
     Abort,
@@ -49,23 +50,7 @@ from wamp_core.session import (
     Welcomed,
 )
 
-ROUTER_ROLES = {"broker": {"features": {}}, "dealer": {"features": {"call_canceling": True}}}
 PROTOCOL_VIOLATION = "wamp.error.protocol_violation"
-
-
-def connected() -> SessionMachine:
-    m = SessionMachine(agent="test-agent")
-    m.connection_made()
-    return m
-
-
-def established(session_id: int = 77) -> SessionMachine:
-    m = connected()
-    m.hello("realm1")
-    m.receive(Welcome(session_id, ROUTER_ROLES, realm="realm1", authid="joe"))
-    m.messages_to_send()
-    m.events_received()
-    return m
 
 
 def assert_violation(m: SessionMachine, text: str) -> Closed:

@@ -4,23 +4,14 @@ left untouched, for ``receive()`` to queue as always."""
 
 from __future__ import annotations
 
-from wamp_core.message import Abort, Event, Invocation, Registered, Result, Welcome
+from _machine_helpers import established
+from wamp_core.message import Abort, Event, Invocation, Registered, Result
 from wamp_core.session import Closed, SessionMachine
 from wamp_core.session._correlation import NOT_TAKEN
 
 
-def joined() -> SessionMachine:
-    machine = SessionMachine()
-    machine.connection_made()
-    machine.hello("realm1")
-    machine.receive(Welcome(1, {"dealer": {}, "broker": {}}))
-    machine.messages_to_send()
-    machine.events_received()
-    return machine
-
-
 def test_behind_waiting_events_nothing_is_taken_and_receive_keeps_the_order() -> None:
-    machine = joined()
+    machine = established()
     first = machine.call("com.p", None, None, "one")
     second = machine.call("com.p", None, None, "two")
     machine.receive(Result(first))
@@ -30,7 +21,7 @@ def test_behind_waiting_events_nothing_is_taken_and_receive_keeps_the_order() ->
 
 
 def test_other_messages_are_left_for_receive() -> None:
-    machine = joined()
+    machine = established()
     request = machine.register("com.p", token="reg")
     assert machine.take_plain(Registered(request, 77)) is NOT_TAKEN
     assert 77 not in machine.registrations
@@ -40,7 +31,7 @@ def test_other_messages_are_left_for_receive() -> None:
 
 
 def test_a_violation_is_left_for_receive_which_aborts() -> None:
-    machine = joined()
+    machine = established()
     assert machine.take_plain(Result(12345)) is NOT_TAKEN  # no such call
     assert machine.messages_to_send() == []
     machine.receive(Result(12345))
@@ -64,7 +55,7 @@ def test_outside_a_session_nothing_is_taken() -> None:
 # -- take_plain(): the session's fast lane --------------------------------------------------
 
 def test_take_plain_gives_the_token_of_a_plain_final_result_and_forgets_the_call() -> None:
-    machine = joined()
+    machine = established()
     request = machine.call("com.p", [1], None, "token")
     assert machine.take_plain(Result(request, [2])) == "token"
     assert not machine.is_pending(request)
@@ -74,7 +65,7 @@ def test_take_plain_gives_the_token_of_a_plain_final_result_and_forgets_the_call
 
 
 def test_take_plain_records_a_plain_invocation_and_passes_an_event() -> None:
-    machine = joined()
+    machine = established()
     machine.registrations.add(5)
     machine.subscriptions.add(6)
     invocation = Invocation(9, 5, [1])
@@ -87,7 +78,7 @@ def test_take_plain_records_a_plain_invocation_and_passes_an_event() -> None:
 
 
 def test_take_plain_leaves_everything_unusual_untouched_for_receive() -> None:
-    machine = joined()
+    machine = established()
     machine.registrations.add(5)
     progressive = machine.call("com.p", None, None, "p")
     unusual = [
@@ -111,7 +102,7 @@ def test_take_plain_leaves_everything_unusual_untouched_for_receive() -> None:
 
 
 def test_take_plain_outside_an_established_session_takes_nothing() -> None:
-    machine = joined()
+    machine = established()
     request = machine.call("com.p", None, None, "t")
     machine.goodbye()  # CLOSING: answers may still come; receive() handles them
     assert machine.take_plain(Result(request)) is NOT_TAKEN
